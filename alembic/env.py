@@ -1,0 +1,54 @@
+"""Alembic environment: the app's tables and the app's database URL."""
+
+from __future__ import annotations
+
+import logging.config
+
+import sqlalchemy as sa
+from sqlmodel import SQLModel
+
+from alembic import context
+from nfp_app import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from nfp_app.db import engine_for
+from nfp_app.settings import get_settings
+
+config = context.config
+# Only the alembic CLI configures logging; called from the app, keep the app's logging.
+if config.config_file_name is not None and config.attributes.get("configure_logger", True):
+    logging.config.fileConfig(config.config_file_name, disable_existing_loggers=False)
+
+target_metadata = SQLModel.metadata
+# An arbitrary constant: every process migrating one PostgreSQL database takes the same lock.
+_MIGRATION_LOCK_ID = 7_318_004_211
+
+
+def _database_url() -> str:
+    return config.attributes.get("database_url") or get_settings().database_url
+
+
+def run_migrations_offline() -> None:
+    """Emit SQL to stdout instead of applying it."""
+    context.configure(url=_database_url(), target_metadata=target_metadata, literal_binds=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    """Apply migrations, one process at a time on PostgreSQL."""
+    engine = engine_for(_database_url())
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+        )
+        with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                connection.execute(sa.text(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK_ID})"))
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

@@ -1,0 +1,142 @@
+"""Account operations shared by the pages, the REST API and the CLI.
+
+Every function takes an open database session and keyword-only arguments. Hashing is slow
+on purpose, so async callers run these functions with `asyncio.to_thread`.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, func, select
+
+from nfp_app.models import User
+from nfp_app.security import passwords, policy
+from nfp_app.settings import get_settings
+
+
+class AccountError(Exception):
+    """A refused account operation; `field` is the form field it concerns, the text is for people."""
+
+    field = "form"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UsernameTakenError(AccountError):
+    """Another account already has this username (compared case-insensitively)."""
+
+    field = "username"
+
+    def __init__(self) -> None:
+        super().__init__("That username is already taken.")
+
+
+class EmailTakenError(AccountError):
+    """Another account already uses this email address."""
+
+    field = "email"
+
+    def __init__(self) -> None:
+        super().__init__("That email address is already in use.")
+
+
+class UserNotFoundError(AccountError):
+    """No account matches."""
+
+    def __init__(self) -> None:
+        super().__init__("No such user.")
+
+
+def _rounds() -> int:
+    return get_settings().bcrypt_rounds
+
+
+def find_by_username(*, session: Session, username: str) -> User | None:
+    """The account whose normalised username matches, if any."""
+    key = policy.normalize_username(username)
+    return session.exec(select(User).where(User.username_key == key)).first()
+
+
+def get_user(*, session: Session, user_id: int) -> User | None:
+    """The account with this id, if any."""
+    return session.get(User, user_id)
+
+
+def create_user(
+    *,
+    session: Session,
+    username: str,
+    password: str,
+    email: str | None = None,
+    is_admin: bool = False,
+) -> User:
+    """Validate, hash and store a new account; raises PolicyError or AccountError."""
+    name = policy.check_username(username)
+    address = policy.check_email(email)
+    secret = policy.check_password(password)
+    key = policy.normalize_username(name)
+    if session.exec(select(User.id).where(User.username_key == key)).first() is not None:
+        raise UsernameTakenError()
+    if address is not None and _email_in_use(session, address):
+        raise EmailTakenError()
+    user = User(
+        username=name,
+        username_key=key,
+        email=address,
+        hashed_password=passwords.hash_password(secret, rounds=_rounds()),
+        is_admin=is_admin,
+    )
+    session.add(user)
+    try:
+        session.flush()
+    except IntegrityError:
+        # A concurrent signup won the race between our check and our insert.
+        session.rollback()
+        if find_by_username(session=session, username=name) is not None:
+            raise UsernameTakenError() from None
+        if address is not None and _email_in_use(session, address):
+            raise EmailTakenError() from None
+        raise
+    return user
+
+
+def _email_in_use(session: Session, address: str) -> bool:
+    query = select(User.id).where(func.lower(col(User.email)) == address.lower())
+    return session.exec(query).first() is not None
+
+
+def authenticate(*, session: Session, username: str, password: str) -> User | None:
+    """The active account these credentials open, or None; unknown names cost one verification too."""
+    rounds = _rounds()
+    if len(password) > policy.PASSWORD_MAX_LENGTH or len(username) > 4 * policy.USERNAME_MAX_LENGTH:
+        passwords.spend_dummy_verification("", rounds=rounds)
+        return None
+    candidate = policy.normalize_password(password)
+    user = find_by_username(session=session, username=username)
+    if user is None:
+        passwords.spend_dummy_verification(candidate, rounds=rounds)
+        return None
+    valid, new_hash = passwords.verify_password(candidate, user.hashed_password, rounds=rounds)
+    if not valid or not user.is_active:
+        return None
+    if new_hash is not None:
+        user.hashed_password = new_hash
+        session.add(user)
+        session.flush()
+    return user
+
+
+def list_users(*, session: Session, offset: int, limit: int) -> tuple[list[User], int]:
+    """One page of accounts in creation order, and the total count."""
+    total = session.exec(select(func.count()).select_from(User)).one()
+    page = session.exec(select(User).order_by(col(User.id)).offset(offset).limit(limit)).all()
+    return list(page), int(total)
+
+
+def count_admins(*, session: Session) -> int:
+    """How many active administrators exist."""
+    query = select(func.count()).select_from(User).where(sa.and_(User.is_admin, User.is_active))
+    return int(session.exec(query).one())

@@ -1,0 +1,50 @@
+"""Labelled form inputs with an inline error line."""
+
+from __future__ import annotations
+
+import reflex as rx
+from reflex_base.vars.base import Var
+
+
+def field_error(message: Var[str] | str, *, field_id: str) -> rx.Component:
+    """The error text under a field, announced to screen readers."""
+    return rx.cond(
+        message != "",
+        rx.text(message, color_scheme="red", size="2", id=f"{field_id}-error", role="alert"),
+    )
+
+
+def form_field(
+    label: str,
+    name: str,
+    *,
+    input_type: str = "text",
+    error: Var[str] | str = "",
+    autocomplete: str = "off",
+    required: bool = True,
+    **input_props: object,
+) -> rx.Component:
+    """A <label>, its input and its error line."""
+    return rx.vstack(
+        rx.el.label(label, html_for=name, font_weight="500", font_size="0.9rem"),
+        rx.input(
+            id=name,
+            name=name,
+            type=input_type,
+            auto_complete=autocomplete,
+            required=required,
+            width="100%",
+            **input_props,
+        ),
+        field_error(error, field_id=name),
+        spacing="1",
+        width="100%",
+    )
+
+
+def error_callout(message: Var[str]) -> rx.Component:
+    """A form-level error shown above the button."""
+    return rx.cond(
+        message != "",
+        rx.callout(message, icon="triangle_alert", color_scheme="red", role="alert", id="form-error"),
+    )

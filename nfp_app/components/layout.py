@@ -1,0 +1,50 @@
+"""Page frames: the centred card for the forms and the signed-in frame with its nav bar."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from nfp_app.components.cookie_beacon import cookie_beacon
+from nfp_app.state.auth import AuthState
+
+
+def auth_card(title: str, *children: rx.Component) -> rx.Component:
+    """A centred card for the login and signup forms."""
+    return rx.center(
+        rx.card(
+            rx.vstack(rx.heading(title, size="6", as_="h1"), *children, spacing="4", width="100%"),
+            width="100%",
+            max_width="26rem",
+            size="3",
+        ),
+        cookie_beacon(),
+        min_height="100vh",
+        padding="1rem",
+    )
+
+
+def nav_bar() -> rx.Component:
+    """The top bar of signed-in pages, with the log-out button."""
+    return rx.hstack(
+        rx.heading("nfp_app", size="4"),
+        rx.spacer(),
+        rx.text(AuthState.user.username, id="nav-username"),  # type: ignore[union-attr]
+        rx.button("Log out", on_click=AuthState.logout, variant="soft", id="logout"),
+        align="center",
+        width="100%",
+        padding="1rem",
+        border_bottom="1px solid var(--gray-a5)",
+    )
+
+
+def signed_in_frame(*children: rx.Component) -> rx.Component:
+    """Shows its children only once the server has confirmed the session."""
+    return rx.box(
+        cookie_beacon(),
+        rx.cond(
+            AuthState.is_authenticated,
+            rx.vstack(nav_bar(), *children, width="100%", spacing="0"),
+            rx.center(rx.spinner(size="3"), rx.text("Checking your session…"), min_height="100vh",
+                      spacing="3", id="session-check"),
+        ),
+    )

@@ -1,0 +1,63 @@
+"""Database engine, session scope and migrations."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlmodel import Session
+
+from nfp_app.settings import PROJECT_DIR, get_settings
+
+
+@functools.cache
+def engine_for(url: str) -> sa.Engine:
+    """One pooled engine per database URL."""
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        sa.event.listen(engine, "connect", _enable_sqlite_foreign_keys)
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def get_engine() -> sa.Engine:
+    """The engine for the configured database."""
+    return engine_for(get_settings().database_url)
+
+
+@contextmanager
+def session_scope(engine: sa.Engine | None = None) -> Iterator[Session]:
+    """A session that commits on success and rolls back on error."""
+    with Session(engine or get_engine(), expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def alembic_config(url: str | None = None) -> AlembicConfig:
+    """Alembic configuration for this project, optionally for another database URL."""
+    config = AlembicConfig(str(PROJECT_DIR / "alembic.ini"))
+    config.set_main_option("script_location", str(PROJECT_DIR / "alembic"))
+    config.attributes["configure_logger"] = False
+    if url is not None:
+        config.attributes["database_url"] = url
+    return config
+
+
+def migrate_to_head(url: str | None = None) -> None:
+    """Apply every pending migration; safe to call from several workers at once."""
+    command.upgrade(alembic_config(url), "head")

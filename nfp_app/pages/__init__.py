@@ -1,0 +1,1 @@
+"""One module per page: UI only, wired to its state."""

@@ -1,0 +1,1 @@
+"""Pure security functions: hashing, tokens and input rules. No I/O."""

@@ -1,0 +1,42 @@
+"""Password hashing with passlib: bcrypt_sha256 for new hashes, plain bcrypt still verifies."""
+
+from __future__ import annotations
+
+import functools
+
+from passlib.context import CryptContext
+
+
+@functools.cache
+def _context(rounds: int) -> CryptContext:
+    return CryptContext(
+        schemes=["bcrypt_sha256", "bcrypt"],
+        default="bcrypt_sha256",
+        deprecated=["bcrypt"],
+        bcrypt_sha256__rounds=rounds,
+        bcrypt__rounds=rounds,
+    )
+
+
+def hash_password(password: str, *, rounds: int) -> str:
+    """Hash a password for storage; bcrypt_sha256 keeps every byte past 72."""
+    return _context(rounds).hash(password)
+
+
+def verify_password(password: str, stored_hash: str, *, rounds: int) -> tuple[bool, str | None]:
+    """Check a password; on success also return a replacement hash when the stored one is outdated."""
+    try:
+        return _context(rounds).verify_and_update(password, stored_hash)
+    except (ValueError, TypeError):
+        # An unrecognised or corrupt stored hash never matches.
+        return False, None
+
+
+@functools.cache
+def _dummy_hash(rounds: int) -> str:
+    return hash_password("nfp-app timing equaliser", rounds=rounds)
+
+
+def spend_dummy_verification(password: str, *, rounds: int) -> None:
+    """Spend the time of one real verification, so unknown users cost the same as known ones."""
+    _context(rounds).verify(password, _dummy_hash(rounds))

@@ -1,0 +1,160 @@
+"""Server-side sign-in sessions: start, hand off to a cookie, resume, check and revoke."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select, update
+
+from nfp_app.models import AuthSession, User, utcnow
+from nfp_app.security import tokens
+from nfp_app.settings import get_settings
+
+HANDOFF_LIFETIME = dt.timedelta(seconds=60)
+# Writing last_seen_at on every event would turn each click into a database write.
+TOUCH_INTERVAL = dt.timedelta(seconds=60)
+
+
+@dataclass(frozen=True, slots=True)
+class StartedSession:
+    """A new session: its id, a one-time code for the cookie route and an access token."""
+
+    session_id: int
+    handoff_code: str
+    access_token: str
+
+
+@dataclass(frozen=True, slots=True)
+class RedeemedHandoff:
+    """The cookie secret issued for a session, and whether the cookie should outlive the browser."""
+
+    secret: str
+    persistent: bool
+    max_age_seconds: int
+
+
+def _idle_limit() -> dt.timedelta:
+    return dt.timedelta(minutes=get_settings().session_idle_minutes)
+
+
+def is_live(row: AuthSession, *, now: dt.datetime) -> bool:
+    """Not revoked, not past its absolute expiry, and (unless remembered) not idle too long."""
+    if row.revoked_at is not None or now >= row.expires_at:
+        return False
+    return row.persistent or now - row.last_seen_at < _idle_limit()
+
+
+def start(
+    *,
+    session: Session,
+    user: User,
+    persistent: bool,
+    user_agent: str = "",
+    ip: str = "",
+    now: dt.datetime | None = None,
+) -> StartedSession:
+    """Open a session for a user who has just proved who they are; this is their sign-in time."""
+    assert user.id is not None
+    settings = get_settings()
+    now = now or utcnow()
+    lifetime = (
+        dt.timedelta(days=settings.remember_me_days)
+        if persistent
+        else dt.timedelta(hours=settings.session_absolute_hours)
+    )
+    user.last_login_at = now
+    session.add(user)
+    code = tokens.new_secret()
+    row = AuthSession(
+        user_id=user.id,
+        handoff_hash=tokens.digest(code),
+        handoff_expires_at=now + HANDOFF_LIFETIME,
+        persistent=persistent,
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + lifetime,
+        user_agent=user_agent[:512],
+        ip=ip[:64],
+    )
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    token = tokens.encode_access_token(
+        subject=str(user.id),
+        session_id=row.id,
+        key=settings.secret_key,
+        lifetime=dt.timedelta(minutes=settings.access_token_expire_minutes),
+        now=now,
+    )
+    return StartedSession(session_id=row.id, handoff_code=code, access_token=token)
+
+
+def redeem_handoff(
+    *, session: Session, code: str, now: dt.datetime | None = None
+) -> RedeemedHandoff | None:
+    """Trade a one-time code for the session's cookie secret; a code works once, for a minute."""
+    now = now or utcnow()
+    row = session.exec(
+        select(AuthSession).where(AuthSession.handoff_hash == tokens.digest(code))
+    ).first()
+    if row is None:
+        return None
+    row.handoff_hash = None
+    expired = row.handoff_expires_at is None or now >= row.handoff_expires_at
+    row.handoff_expires_at = None
+    session.add(row)
+    if expired or not is_live(row, now=now):
+        return None
+    secret = tokens.new_secret()
+    row.secret_hash = tokens.digest(secret)
+    max_age = int((row.expires_at - now).total_seconds())
+    return RedeemedHandoff(secret=secret, persistent=row.persistent, max_age_seconds=max_age)
+
+
+def _live_user(session: Session, row: AuthSession | None, now: dt.datetime) -> User | None:
+    if row is None or not is_live(row, now=now):
+        return None
+    user = session.get(User, row.user_id)
+    if user is None or not user.is_active:
+        return None
+    if now - row.last_seen_at >= TOUCH_INTERVAL:
+        row.last_seen_at = now
+        session.add(row)
+    return user
+
+
+def check(*, session: Session, session_id: int, now: dt.datetime | None = None) -> User | None:
+    """The user of a live session, refreshing its idle timer; None when it has ended."""
+    return _live_user(session, session.get(AuthSession, session_id), now or utcnow())
+
+
+def resume(
+    *, session: Session, secret: str, now: dt.datetime | None = None
+) -> tuple[int, User] | None:
+    """The session id and user for a cookie secret, when that session is still live."""
+    row = session.exec(
+        select(AuthSession).where(AuthSession.secret_hash == tokens.digest(secret))
+    ).first()
+    user = _live_user(session, row, now or utcnow())
+    if row is None or row.id is None or user is None:
+        return None
+    return row.id, user
+
+
+def revoke(*, session: Session, session_id: int, now: dt.datetime | None = None) -> None:
+    """End one session now."""
+    session.exec(
+        update(AuthSession)
+        .where(col(AuthSession.id) == session_id, col(AuthSession.revoked_at).is_(None))
+        .values(revoked_at=now or utcnow())
+    )
+
+
+def revoke_all(*, session: Session, user_id: int, now: dt.datetime | None = None) -> None:
+    """End every session of a user now."""
+    session.exec(
+        update(AuthSession)
+        .where(col(AuthSession.user_id) == user_id, col(AuthSession.revoked_at).is_(None))
+        .values(revoked_at=now or utcnow())
+    )

@@ -1,0 +1,108 @@
+"""Application settings: one validated object read from the environment and `.env`."""
+
+from __future__ import annotations
+
+import functools
+import os
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DEV_SECRET_FILE = PROJECT_DIR / ".secret_key"
+MIN_SECRET_BYTES = 32
+
+# Well-known sample keys from tutorials; a deployment that copied one is not secret.
+_KNOWN_PUBLIC_SECRETS = frozenset(
+    {
+        "09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7",
+        "changethis",
+        "secret",
+    }
+)
+
+
+class SettingsError(RuntimeError):
+    """The configuration cannot be used; the message says what to change."""
+
+
+class Settings(BaseSettings):
+    """Every setting of nfp_app; environment variables use the upper-case names."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+
+    database_url: str = f"sqlite:///{PROJECT_DIR / 'nfp_app.db'}"
+    secret_key: str = ""
+    access_token_expire_minutes: int = Field(default=30, ge=1)
+    bcrypt_rounds: int = Field(default=12, ge=4, le=20)
+    session_idle_minutes: int = Field(default=30, ge=1)
+    session_absolute_hours: int = Field(default=12, ge=1)
+    remember_me_days: int = Field(default=30, ge=1)
+    users_page_size: int = Field(default=20, ge=1, le=200)
+    # Reflex sets REFLEX_ENV_MODE for `reflex run --env prod`.
+    reflex_env_mode: Literal["dev", "prod", "preview"] = "dev"
+    session_cookie_name: str = "nfp_session"
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalise_postgres_scheme(cls, value: str) -> str:
+        # Hosting platforms hand out postgres:// URLs, which SQLAlchemy 2 refuses.
+        if value.startswith("postgres://"):
+            return "postgresql://" + value.removeprefix("postgres://")
+        return value
+
+    @property
+    def is_production(self) -> bool:
+        """Whether the app runs with `--env prod`."""
+        return self.reflex_env_mode == "prod"
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Whether the database is the embedded SQLite default or another SQLite file."""
+        return self.database_url.startswith("sqlite")
+
+
+def _dev_secret() -> str:
+    """Read the development secret, creating it once with mode 0600."""
+    if DEV_SECRET_FILE.exists():
+        return DEV_SECRET_FILE.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    fd = os.open(DEV_SECRET_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key + "\n")
+    return key
+
+
+def check_secret(secret: str) -> None:
+    """Refuse a secret that is too short or publicly known."""
+    if secret in _KNOWN_PUBLIC_SECRETS:
+        raise SettingsError("SECRET_KEY is a publicly known sample value; generate your own.")
+    if len(secret.encode()) < MIN_SECRET_BYTES:
+        raise SettingsError(
+            f"SECRET_KEY must be at least {MIN_SECRET_BYTES} bytes; "
+            'generate one with: python -c "import secrets; print(secrets.token_urlsafe(48))"'
+        )
+
+
+def load_settings() -> Settings:
+    """Build settings, filling or refusing the secret according to the mode."""
+    settings = Settings()
+    secret = settings.secret_key
+    if not secret:
+        if settings.is_production:
+            raise SettingsError(
+                "SECRET_KEY is not set. Production (`reflex run --env prod`) needs a secret of "
+                f"at least {MIN_SECRET_BYTES} bytes in the environment or in .env."
+            )
+        secret = _dev_secret()
+    check_secret(secret)
+    return settings.model_copy(update={"secret_key": secret})
+
+
+@functools.cache
+def get_settings() -> Settings:
+    """The process-wide settings, loaded once."""
+    return load_settings()

@@ -1,0 +1,86 @@
+"""AdminState: the user table on /admin, loaded only for administrators."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import math
+
+import reflex as rx
+
+from nfp_app import accounts, db
+from nfp_app.settings import get_settings
+from nfp_app.state.auth import AuthState, format_time
+
+
+@dataclasses.dataclass(frozen=True)
+class UserRow:
+    """One line of the admin table."""
+
+    username: str
+    email: str
+    admin: str
+    active: str
+    created: str
+
+
+def _load_page(page: int, page_size: int) -> tuple[list[UserRow], int]:
+    with db.session_scope() as session:
+        users, total = accounts.list_users(
+            session=session, offset=(page - 1) * page_size, limit=page_size
+        )
+        rows = [
+            UserRow(
+                username=user.username,
+                email=user.email or "",
+                admin="yes" if user.is_admin else "no",
+                active="yes" if user.is_active else "no",
+                created=format_time(user.created_at),
+            )
+            for user in users
+        ]
+        return rows, total
+
+
+class AdminState(AuthState):
+    """The signed-in page; the table is filled only after `_require_admin` passes."""
+
+    rows: list[UserRow] = []
+    page: int = 1
+    page_count: int = 1
+    total_users: int = 0
+
+    def _clear_table(self) -> None:
+        self.rows, self.page, self.page_count, self.total_users = [], 1, 1, 0
+
+    @rx.event
+    async def open_page(self):
+        """On load: check the session (or send to /login), then load the first page for admins."""
+        self._clear_table()
+        if await self._require_login() is None:
+            return self._login_redirect()
+        await self._show_page(1)
+        return None
+
+    async def _show_page(self, page: int) -> None:
+        if await self._require_admin() is None:
+            self._clear_table()
+            return
+        page_size = get_settings().users_page_size
+        rows, total = await asyncio.to_thread(_load_page, max(page, 1), page_size)
+        self.total_users = total
+        self.page_count = max(1, math.ceil(total / page_size))
+        if page > self.page_count:
+            rows, total = await asyncio.to_thread(_load_page, self.page_count, page_size)
+            page = self.page_count
+        self.rows, self.page = rows, max(page, 1)
+
+    @rx.event
+    async def next_page(self):
+        """Show the next page of users."""
+        await self._show_page(self.page + 1)
+
+    @rx.event
+    async def previous_page(self):
+        """Show the previous page of users."""
+        await self._show_page(self.page - 1)

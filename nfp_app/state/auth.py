@@ -1,0 +1,163 @@
+"""AuthState: the signed-in user, checked on the server for every protected event."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from http.cookies import CookieError, SimpleCookie
+from urllib.parse import quote
+
+import reflex as rx
+from reflex_base.event import EventSpec
+
+from nfp_app import db, sessions
+from nfp_app.models import User
+from nfp_app.settings import get_settings
+from nfp_app.urls import backend_url
+
+
+@dataclasses.dataclass(frozen=True)
+class UserView:
+    """What the browser may show about the signed-in user."""
+
+    username: str
+    email: str
+    role: str
+    created_at: str
+    last_login_at: str
+
+
+def format_time(value: object) -> str:
+    """A timestamp as people read it, or a dash."""
+    if value is None:
+        return "—"
+    return f"{value:%Y-%m-%d %H:%M} UTC"
+
+
+def user_view(user: User) -> UserView:
+    """The browser-safe view of a stored user."""
+    return UserView(
+        username=user.username,
+        email=user.email or "—",
+        role="Administrator" if user.is_admin else "User",
+        created_at=format_time(user.created_at),
+        last_login_at=format_time(user.last_login_at),
+    )
+
+
+def _cookie_secret(cookie_header: str) -> str:
+    try:
+        jar = SimpleCookie(cookie_header)
+    except CookieError:
+        return ""
+    morsel = jar.get(get_settings().session_cookie_name)
+    return morsel.value[:128] if morsel else ""
+
+
+def _check_session(session_id: int) -> User | None:
+    with db.session_scope() as session:
+        return sessions.check(session=session, session_id=session_id)
+
+
+def _resume_session(secret: str) -> tuple[int, User] | None:
+    with db.session_scope() as session:
+        return sessions.resume(session=session, secret=secret)
+
+
+def _revoke_session(session_id: int) -> None:
+    with db.session_scope() as session:
+        sessions.revoke(session=session, session_id=session_id)
+
+
+class AuthState(rx.State):
+    """The session of this browser tab; page states inherit from it."""
+
+    user: UserView | None = None
+    # A one-time, one-minute URL that the cookie beacon loads to set or clear the HttpOnly cookie.
+    handoff_url: str = ""
+    _after_handoff: str = ""
+    # Server-only: names starting with "_" are never sent to the browser.
+    _session_id: int | None = None
+    _access_token: str = ""
+    _is_admin: bool = False
+
+    @rx.var
+    def is_authenticated(self) -> bool:
+        """Whether a user is signed in; pages gate protected content on this."""
+        return self.user is not None
+
+    def _forget(self) -> None:
+        self.user = None
+        self._session_id = None
+        self._access_token = ""
+        self._is_admin = False
+
+    def _remember(self, session_id: int, user: User, access_token: str = "") -> None:
+        self._session_id = session_id
+        self._access_token = access_token or self._access_token
+        self._is_admin = user.is_admin
+        self.user = user_view(user)
+
+    async def _current_user(self) -> User | None:
+        """The user of this tab's live session, restored from the cookie when needed."""
+        if self._session_id is not None:
+            user = await asyncio.to_thread(_check_session, self._session_id)
+            if user is not None:
+                self._remember(self._session_id, user)
+                return user
+            self._forget()
+        secret = _cookie_secret(self.router.headers.cookie)
+        if secret:
+            resumed = await asyncio.to_thread(_resume_session, secret)
+            if resumed is not None:
+                self._remember(*resumed)
+                return resumed[1]
+        self._forget()
+        return None
+
+    async def _require_login(self) -> User | None:
+        """Every protected handler starts here: the live user, or None with the state cleared."""
+        return await self._current_user()
+
+    async def _require_admin(self) -> User | None:
+        """The live user if they are an active administrator, else None."""
+        user = await self._current_user()
+        return user if user is not None and user.is_admin else None
+
+    def _login_redirect(self) -> EventSpec:
+        path = self.router.url.path or "/admin"
+        return rx.redirect(f"/login?next={quote(path)}", replace=True)
+
+    def _begin_handoff(self, url: str, then: str) -> None:
+        """Let the cookie beacon call a backend route, then go to `then`."""
+        self.handoff_url = url
+        self._after_handoff = then
+
+    @rx.event
+    def finish_handoff(self):
+        """The cookie beacon has loaded: continue where the handoff was heading."""
+        then = self._after_handoff or ("/admin" if self.user else "/login")
+        self.handoff_url = ""
+        self._after_handoff = ""
+        return rx.redirect(then, replace=True)
+
+    @rx.event
+    async def ensure_session(self):
+        """On load of a protected page: sign the tab in from the cookie, or go to /login."""
+        if await self._require_login() is None:
+            return self._login_redirect()
+        return None
+
+    @rx.event
+    async def route_home(self):
+        """`/` goes to the admin page when signed in, else to the login page."""
+        user = await self._require_login()
+        return rx.redirect("/admin" if user else "/login", replace=True)
+
+    @rx.event
+    async def logout(self):
+        """End the session on the server, forget it here, and have the backend clear the cookie."""
+        if self._session_id is not None:
+            await asyncio.to_thread(_revoke_session, self._session_id)
+        self._forget()
+        self._begin_handoff(backend_url("/auth/logout"), "/login")

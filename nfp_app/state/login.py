@@ -1,0 +1,95 @@
+"""LoginState: the /login form."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import reflex as rx
+
+from nfp_app import db, sessions, signin
+from nfp_app.models import User
+from nfp_app.security.redirects import safe_next
+from nfp_app.state.auth import AuthState
+from nfp_app.urls import backend_url
+
+# One text for a wrong password and an unknown user alike, so neither is revealed.
+BAD_CREDENTIALS = "Incorrect username or password."
+
+
+def _sign_in(
+    username: str, password: str, persistent: bool, user_agent: str, ip: str
+) -> tuple[User, sessions.StartedSession] | None:
+    with db.session_scope() as session:
+        return signin.sign_in(
+            session=session,
+            username=username,
+            password=password,
+            persistent=persistent,
+            user_agent=user_agent,
+            ip=ip,
+        )
+
+
+def form_text(form_data: dict[str, Any], name: str) -> str:
+    """A form field as text; anything that is not a string counts as empty."""
+    value = form_data.get(name, "")
+    return value if isinstance(value, str) else ""
+
+
+def form_checked(form_data: dict[str, Any], name: str) -> bool:
+    """Whether a checkbox in the form was ticked."""
+    return form_data.get(name) in (True, "on", "true")
+
+
+class LoginState(AuthState):
+    """Errors and the busy flag of the login form; the password lives only in form_data."""
+
+    error: str = ""
+    busy: bool = False
+
+    @rx.event
+    async def open_page(self):
+        """On load: a signed-in tab goes straight on; otherwise show a clean form."""
+        self.error = ""
+        self.busy = False
+        if self.user is not None and await self._require_login() is not None:
+            return rx.redirect(self._next_path(), replace=True)
+        return None
+
+    def _next_path(self) -> str:
+        return safe_next(self.router.url.query_parameters.get("next"))
+
+    @rx.event
+    async def submit(self, form_data: dict[str, Any]):
+        """Check the credentials off the event loop, open a session and set the cookie."""
+        if self.busy:
+            return
+        username = form_text(form_data, "username").strip()
+        password = form_text(form_data, "password")
+        if not username or not password:
+            self.error = "Enter your username and password."
+            return
+        self.error = ""
+        self.busy = True
+        yield
+        try:
+            result = await asyncio.to_thread(
+                _sign_in,
+                username,
+                password,
+                form_checked(form_data, "remember_me"),
+                self.router.headers.user_agent,
+                self.router.session.client_ip,
+            )
+        finally:
+            self.busy = False
+        if result is None:
+            self.error = BAD_CREDENTIALS
+            yield rx.set_value("password", "")
+            return
+        user, started = result
+        self._remember(started.session_id, user, started.access_token)
+        self._begin_handoff(
+            backend_url(f"/auth/session?code={started.handoff_code}"), self._next_path()
+        )

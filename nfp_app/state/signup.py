@@ -1,0 +1,97 @@
+"""SignupState: the /signup form and its live password hint."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import reflex as rx
+
+from nfp_app import accounts, db, sessions
+from nfp_app.models import User
+from nfp_app.security import policy
+from nfp_app.state.auth import AuthState
+from nfp_app.state.login import form_text
+from nfp_app.urls import backend_url
+
+
+def _sign_up(
+    username: str, password: str, email: str, user_agent: str, ip: str
+) -> tuple[User, sessions.StartedSession]:
+    with db.session_scope() as session:
+        user = accounts.create_user(
+            session=session, username=username, password=password, email=email or None
+        )
+        started = sessions.start(
+            session=session, user=user, persistent=False, user_agent=user_agent, ip=ip
+        )
+        return user, started
+
+
+class SignupState(AuthState):
+    """Field errors and the strength hint; passwords live only in form_data and event arguments."""
+
+    username_error: str = ""
+    email_error: str = ""
+    password_error: str = ""
+    confirm_error: str = ""
+    form_error: str = ""
+    strength_score: int = 0
+    strength_label: str = ""
+    busy: bool = False
+
+    def _clear_errors(self) -> None:
+        self.username_error = self.email_error = ""
+        self.password_error = self.confirm_error = self.form_error = ""
+
+    @rx.event
+    async def open_page(self):
+        """On load: a signed-in tab goes to the admin page; otherwise show a clean form."""
+        self._clear_errors()
+        self.strength_score, self.strength_label, self.busy = 0, "", False
+        if self.user is not None and await self._require_login() is not None:
+            return rx.redirect("/admin", replace=True)
+        return None
+
+    @rx.event
+    def rate_password(self, value: str):
+        """Update the strength hint; the password itself is not kept."""
+        score, label = policy.password_strength(value if isinstance(value, str) else "")
+        self.strength_score, self.strength_label = score, label
+
+    def _field_error(self, field: str, message: str) -> None:
+        attribute = f"{field}_error"
+        setattr(self, attribute if hasattr(self, attribute) else "form_error", message)
+
+    @rx.event
+    async def submit(self, form_data: dict[str, Any]):
+        """Validate, create the account off the event loop, and sign the new user in."""
+        if self.busy:
+            return
+        self._clear_errors()
+        username = form_text(form_data, "username")
+        email = form_text(form_data, "email")
+        password = form_text(form_data, "password")
+        if password != form_text(form_data, "confirm"):
+            self.confirm_error = "The passwords do not match."
+            yield [rx.set_value("password", ""), rx.set_value("confirm", "")]
+            return
+        self.busy = True
+        yield
+        try:
+            user, started = await asyncio.to_thread(
+                _sign_up,
+                username,
+                password,
+                email,
+                self.router.headers.user_agent,
+                self.router.session.client_ip,
+            )
+        except (policy.PolicyError, accounts.AccountError) as error:
+            self._field_error(error.field, error.message)
+            yield [rx.set_value("password", ""), rx.set_value("confirm", "")]
+            return
+        finally:
+            self.busy = False
+        self._remember(started.session_id, user, started.access_token)
+        self._begin_handoff(backend_url(f"/auth/session?code={started.handoff_code}"), "/admin")

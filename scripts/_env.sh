@@ -1,0 +1,13 @@
+# Shared by the scripts: a project venv with node first on PATH, and npm instead of bun.
+# shellcheck shell=bash
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export REFLEX_USE_NPM=1
+export PATH="$ROOT/.venv/bin:$PATH"
+
+ensure_venv() {  # ensure_venv REQUIREMENTS_FILE
+    if [ ! -x .venv/bin/python ]; then
+        python3 -m venv .venv
+    fi
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$1"
+}
