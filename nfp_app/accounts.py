@@ -16,7 +16,7 @@ from nfp_app.settings import get_settings
 
 
 class AccountError(Exception):
-    """A refused account operation; `field` is the form field it concerns, the text is for people."""
+    """A refused account operation; `field` names the form field, the text is for people."""
 
     field = "form"
 
@@ -109,7 +109,7 @@ def _email_in_use(session: Session, address: str) -> bool:
 
 
 def authenticate(*, session: Session, username: str, password: str) -> User | None:
-    """The active account these credentials open, or None; unknown names cost one verification too."""
+    """The active account these credentials open, or None; unknown names cost the same time."""
     rounds = _rounds()
     if len(password) > policy.PASSWORD_MAX_LENGTH or len(username) > 4 * policy.USERNAME_MAX_LENGTH:
         passwords.spend_dummy_verification("", rounds=rounds)

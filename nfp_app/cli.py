@@ -10,7 +10,7 @@ import typer
 from nfp_app import accounts, db
 from nfp_app.security.policy import PolicyError
 
-PASSWORD_ENV = "NFP_APP_PASSWORD"
+PASSWORD_ENV = "NFP_APP_PASSWORD"  # noqa: S105  (a variable name, not a password)
 
 cli = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 

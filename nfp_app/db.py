@@ -8,10 +8,10 @@ from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
-from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlmodel import Session
 
+from alembic import command
 from nfp_app.settings import PROJECT_DIR, get_settings
 
 

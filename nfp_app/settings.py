@@ -49,9 +49,11 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _normalise_postgres_scheme(cls, value: str) -> str:
-        # Hosting platforms hand out postgres:// URLs, which SQLAlchemy 2 refuses.
-        if value.startswith("postgres://"):
-            return "postgresql://" + value.removeprefix("postgres://")
+        # Hosting platforms hand out postgres:// URLs, which SQLAlchemy refuses, and SQLAlchemy
+        # 2.1 maps plain postgresql:// to psycopg 3; nfp_app ships psycopg2.
+        for prefix in ("postgres://", "postgresql://"):
+            if value.startswith(prefix):
+                return "postgresql+psycopg2://" + value.removeprefix(prefix)
         return value
 
     @property

@@ -46,5 +46,7 @@ def error_callout(message: Var[str]) -> rx.Component:
     """A form-level error shown above the button."""
     return rx.cond(
         message != "",
-        rx.callout(message, icon="triangle_alert", color_scheme="red", role="alert", id="form-error"),
+        rx.callout(
+            message, icon="triangle_alert", color_scheme="red", role="alert", id="form-error"
+        ),
     )

@@ -44,7 +44,12 @@ def signed_in_frame(*children: rx.Component) -> rx.Component:
         rx.cond(
             AuthState.is_authenticated,
             rx.vstack(nav_bar(), *children, width="100%", spacing="0"),
-            rx.center(rx.spinner(size="3"), rx.text("Checking your session…"), min_height="100vh",
-                      spacing="3", id="session-check"),
+            rx.center(
+                rx.spinner(size="3"),
+                rx.text("Checking your session…"),
+                min_height="100vh",
+                spacing="3",
+                id="session-check",
+            ),
         ),
     )

@@ -61,12 +61,21 @@ def users_table() -> rx.Component:
                 width="100%",
             ),
             rx.hstack(
-                rx.button("Previous", on_click=AdminState.previous_page,
-                          disabled=AdminState.page <= 1, variant="soft"),
-                rx.text(f"Page {AdminState.page} of {AdminState.page_count}", size="2",
-                        id="users-page"),
-                rx.button("Next", on_click=AdminState.next_page,
-                          disabled=AdminState.page >= AdminState.page_count, variant="soft"),
+                rx.button(
+                    "Previous",
+                    on_click=AdminState.previous_page,
+                    disabled=AdminState.page <= 1,
+                    variant="soft",
+                ),
+                rx.text(
+                    f"Page {AdminState.page} of {AdminState.page_count}", size="2", id="users-page"
+                ),
+                rx.button(
+                    "Next",
+                    on_click=AdminState.next_page,
+                    disabled=AdminState.page >= AdminState.page_count,
+                    variant="soft",
+                ),
                 align="center",
                 margin_top="0.75rem",
             ),
@@ -78,6 +87,13 @@ def users_table() -> rx.Component:
 def admin_page() -> rx.Component:
     """Protected: nothing below renders until AuthState confirms the session."""
     return signed_in_frame(
-        rx.vstack(account_card(), users_table(), spacing="4", width="100%", max_width="60rem",
-                  padding="1rem", margin_x="auto"),
+        rx.vstack(
+            account_card(),
+            users_table(),
+            spacing="4",
+            width="100%",
+            max_width="60rem",
+            padding="1rem",
+            margin_x="auto",
+        ),
     )

@@ -24,7 +24,7 @@ def hash_password(password: str, *, rounds: int) -> str:
 
 
 def verify_password(password: str, stored_hash: str, *, rounds: int) -> tuple[bool, str | None]:
-    """Check a password; on success also return a replacement hash when the stored one is outdated."""
+    """Check a password; on success also give a replacement when the stored hash is outdated."""
     try:
         return _context(rounds).verify_and_update(password, stored_hash)
     except (ValueError, TypeError):

@@ -62,7 +62,11 @@ def decode_access_token(token: str, *, key: str) -> AccessClaims:
     except jwt.PyJWTError as error:
         raise InvalidTokenError(str(error)) from error
     subject, session_id, token_id = claims["sub"], claims["sid"], claims["jti"]
-    if not isinstance(subject, str) or not isinstance(session_id, int) or isinstance(session_id, bool):
+    if (
+        not isinstance(subject, str)
+        or not isinstance(session_id, int)
+        or isinstance(session_id, bool)
+    ):
         raise InvalidTokenError("claims have the wrong types")
     if not isinstance(token_id, str):
         raise InvalidTokenError("claims have the wrong types")

@@ -45,7 +45,7 @@ def _load_page(page: int, page_size: int) -> tuple[list[UserRow], int]:
 class AdminState(AuthState):
     """The signed-in page; the table is filled only after `_require_admin` passes."""
 
-    rows: list[UserRow] = []
+    rows: list[UserRow] = []  # noqa: RUF012  (Reflex copies state defaults per client)
     page: int = 1
     page_count: int = 1
     total_users: int = 0

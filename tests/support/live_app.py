@@ -78,11 +78,23 @@ def live_app(
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
     }
     env.pop("REFLEX_ENV_MODE", None)
+    # Separate build folders let several checkouts or agents run live apps at once.
+    if web_dir := os.environ.get("LIVE_APP_WEB_WORKDIR"):
+        env["REFLEX_WEB_WORKDIR"] = web_dir
+    env["REFLEX_STATES_WORKDIR"] = str(log.parent / "states")
     with log.open("wb") as log_file:
         process = subprocess.Popen(
             [
-                sys.executable, "-m", "reflex", "run", "--env", "prod",
-                "--frontend-port", str(port), "--backend-port", str(port),
+                sys.executable,
+                "-m",
+                "reflex",
+                "run",
+                "--env",
+                "prod",
+                "--frontend-port",
+                str(port),
+                "--backend-port",
+                str(port),
             ],
             cwd=ROOT,
             env=env,
@@ -92,8 +104,9 @@ def live_app(
         )
     try:
         _wait_until_ready(base_url, process, log)
-        yield LiveApp(base_url=base_url, database_url=database_url, secret_key=secret_key,
-                      log_path=log)
+        yield LiveApp(
+            base_url=base_url, database_url=database_url, secret_key=secret_key, log_path=log
+        )
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
