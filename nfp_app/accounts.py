@@ -6,11 +6,11 @@ on purpose, so async callers run these functions with `asyncio.to_thread`.
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
-from nfp_app.models import User
+from nfp_app import sessions
+from nfp_app.models import User, utcnow
 from nfp_app.security import passwords, policy
 from nfp_app.settings import get_settings
 
@@ -138,5 +138,75 @@ def list_users(*, session: Session, offset: int, limit: int) -> tuple[list[User]
 
 def count_admins(*, session: Session) -> int:
     """How many active administrators exist."""
-    query = select(func.count()).select_from(User).where(sa.and_(User.is_admin, User.is_active))
+    query = (
+        select(func.count())
+        .select_from(User)
+        .where(col(User.is_admin).is_(True), col(User.is_active).is_(True))
+    )
     return int(session.exec(query).one())
+
+
+class LastAdminError(AccountError):
+    """The change would leave no active administrator."""
+
+    def __init__(self) -> None:
+        super().__init__("That would leave no active administrator.")
+
+
+def _require_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise UserNotFoundError()
+    return user
+
+
+def _guard_last_admin(session: Session, user: User) -> None:
+    # Refuse only when this user is the one remaining active administrator.
+    if user.is_admin and user.is_active and count_admins(session=session) <= 1:
+        raise LastAdminError()
+
+
+def set_password(*, session: Session, user_id: int, password: str) -> User:
+    """Replace a password; every existing session and token of the user stops working."""
+    user = _require_user(session, user_id)
+    secret = policy.check_password(password)
+    now = utcnow()
+    user.hashed_password = passwords.hash_password(secret, rounds=_rounds())
+    user.password_changed_at = now
+    session.add(user)
+    sessions.revoke_all(session=session, user_id=user_id, now=now)
+    session.flush()
+    return user
+
+
+def set_active(*, session: Session, user_id: int, active: bool) -> User:
+    """Enable or disable an account; disabling ends all its sessions."""
+    user = _require_user(session, user_id)
+    if not active:
+        _guard_last_admin(session, user)
+        sessions.revoke_all(session=session, user_id=user_id)
+    user.is_active = active
+    session.add(user)
+    session.flush()
+    return user
+
+
+def set_admin(*, session: Session, user_id: int, admin: bool) -> User:
+    """Grant or withdraw administrator rights."""
+    user = _require_user(session, user_id)
+    if not admin:
+        _guard_last_admin(session, user)
+    user.is_admin = admin
+    session.add(user)
+    session.flush()
+    return user
+
+
+def delete_user(*, session: Session, user_id: int) -> None:
+    """Delete an account; its sessions go with it (ON DELETE CASCADE)."""
+    user = _require_user(session, user_id)
+    _guard_last_admin(session, user)
+    # Revoke explicitly too: SQLite enforces the cascade only with foreign keys switched on.
+    sessions.revoke_all(session=session, user_id=user_id)
+    session.delete(user)
+    session.flush()

@@ -8,10 +8,11 @@ from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
+from alembic import command
 from alembic.config import Config as AlembicConfig
+from sqlalchemy import event
 from sqlmodel import Session
 
-from alembic import command
 from nfp_app.settings import PROJECT_DIR, get_settings
 
 
@@ -20,7 +21,7 @@ def engine_for(url: str) -> sa.Engine:
     """One pooled engine per database URL."""
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
-        sa.event.listen(engine, "connect", _enable_sqlite_foreign_keys)
+        event.listen(engine, "connect", _enable_sqlite_foreign_keys)
         return engine
     return sa.create_engine(url, pool_pre_ping=True)
 

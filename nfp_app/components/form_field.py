@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 import reflex as rx
 from reflex_base.vars.base import Var
 
@@ -18,11 +20,11 @@ def form_field(
     label: str,
     name: str,
     *,
-    input_type: str = "text",
+    input_type: Literal["text", "password", "email"] = "text",
     error: Var[str] | str = "",
     autocomplete: str = "off",
     required: bool = True,
-    **input_props: object,
+    **input_props: Any,
 ) -> rx.Component:
     """A <label>, its input and its error line."""
     return rx.vstack(
@@ -42,7 +44,7 @@ def form_field(
     )
 
 
-def error_callout(message: Var[str]) -> rx.Component:
+def error_callout(message: Var[str] | str) -> rx.Component:
     """A form-level error shown above the button."""
     return rx.cond(
         message != "",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex_base.vars.object import ObjectVar
 
 from nfp_app.components.layout import signed_in_frame
 from nfp_app.state.admin import AdminState, UserRow
@@ -31,7 +32,7 @@ def account_card() -> rx.Component:
     )
 
 
-def _user_row(row: rx.Var[UserRow]) -> rx.Component:
+def _user_row(row: ObjectVar[UserRow]) -> rx.Component:
     return rx.table.row(
         rx.table.cell(row.username),
         rx.table.cell(row.email),

@@ -76,10 +76,10 @@ class AuthState(rx.State):
     # A one-time, one-minute URL that the cookie beacon loads to set or clear the HttpOnly cookie.
     handoff_url: str = ""
     _after_handoff: str = ""
-    # Server-only: names starting with "_" are never sent to the browser.
+    # Server-only: names starting with "_" are never sent to the browser. Only the session id is
+    # kept (it is no credential by itself); secrets and tokens stay out of the state, which the
+    # state manager pickles to disk or Redis.
     _session_id: int | None = None
-    _access_token: str = ""
-    _is_admin: bool = False
 
     @rx.var
     def is_authenticated(self) -> bool:
@@ -89,13 +89,9 @@ class AuthState(rx.State):
     def _forget(self) -> None:
         self.user = None
         self._session_id = None
-        self._access_token = ""
-        self._is_admin = False
 
-    def _remember(self, session_id: int, user: User, access_token: str = "") -> None:
+    def _remember(self, session_id: int, user: User) -> None:
         self._session_id = session_id
-        self._access_token = access_token or self._access_token
-        self._is_admin = user.is_admin
         self.user = user_view(user)
 
     async def _current_user(self) -> User | None:

@@ -89,7 +89,7 @@ class LoginState(AuthState):
             yield rx.set_value("password", "")
             return
         user, started = result
-        self._remember(started.session_id, user, started.access_token)
+        self._remember(started.session_id, user)
         self._begin_handoff(
             backend_url(f"/auth/session?code={started.handoff_code}"), self._next_path()
         )

@@ -93,5 +93,5 @@ class SignupState(AuthState):
             return
         finally:
             self.busy = False
-        self._remember(started.session_id, user, started.access_token)
+        self._remember(started.session_id, user)
         self._begin_handoff(backend_url(f"/auth/session?code={started.handoff_code}"), "/admin")
