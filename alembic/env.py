@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging.config
 
 import sqlalchemy as sa
+from alembic import context
 from sqlmodel import SQLModel
 
-from alembic import context
 from nfp_app import models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from nfp_app.db import engine_for
 from nfp_app.settings import get_settings

@@ -10,7 +10,6 @@ Reviewed by hand: names every constraint, so a later migration can drop it on an
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-
 from alembic import op
 
 revision: str = "0001"
