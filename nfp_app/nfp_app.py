@@ -6,6 +6,7 @@ import reflex as rx
 
 from nfp_app import db
 from nfp_app.api import create_api
+from nfp_app.http_headers import SecurityHeadersMiddleware
 from nfp_app.pages.admin import admin_page
 from nfp_app.pages.home import home_page
 from nfp_app.pages.login import login_page
@@ -19,7 +20,8 @@ from nfp_app.state.signup import SignupState
 # Fails fast, with a clear message, when production has no usable SECRET_KEY.
 get_settings()
 
-app = rx.App(api_transformer=create_api())
+# Transformers apply in order: Reflex is mounted under the API, then everything gets the headers.
+app = rx.App(api_transformer=[create_api(), SecurityHeadersMiddleware])
 app.register_lifespan_task(db.migrate_to_head)
 app.add_page(home_page, route="/", title="nfp_app", on_load=AuthState.route_home)
 app.add_page(login_page, route="/login", title="Sign in · nfp_app", on_load=LoginState.open_page)
