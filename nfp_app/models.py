@@ -109,3 +109,36 @@ class UserPublic(BaseModel):
             created_at=user.created_at,
             last_login_at=user.last_login_at,
         )
+
+
+class AuthFailure(SQLModel, table=True):
+    """One failed sign-in, counted per account key and per client IP to throttle guessing."""
+
+    __tablename__ = "auth_failure"  # type: ignore[assignment]
+
+    id: int | None = Field(default=None, primary_key=True)
+    scope: str = Field(max_length=16)
+    key: str = Field(max_length=128)
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_column=_timestamp(nullable=False))
+
+    __table_args__ = (sa.Index("ix_auth_failure_scope_key_created", "scope", "key", "created_at"),)
+
+
+class AuthEvent(SQLModel, table=True):
+    """The audit trail: who did what, from where, with what outcome. Never a secret."""
+
+    __tablename__ = "auth_event"  # type: ignore[assignment]
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_column=_timestamp(nullable=False))
+    event: str = Field(max_length=32, index=True)
+    outcome: str = Field(max_length=16)
+    user_id: int | None = Field(
+        default=None,
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("user.id", ondelete="SET NULL"), nullable=True, index=True
+        ),
+    )
+    username: str = Field(default="", max_length=64)
+    ip: str = Field(default="", max_length=64)
+    detail: str = Field(default="", max_length=255)
