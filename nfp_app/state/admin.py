@@ -7,6 +7,7 @@ import dataclasses
 import math
 
 import reflex as rx
+from reflex_base.event import EventSpec
 
 from nfp_app import accounts, db
 from nfp_app.settings import get_settings
@@ -43,7 +44,7 @@ def _load_page(page: int, page_size: int) -> tuple[list[UserRow], int]:
 
 
 class AdminState(AuthState):
-    """The signed-in page; the table is filled only after `_require_admin` passes."""
+    """The signed-in page; the table is filled only for a live administrator session."""
 
     rows: list[UserRow] = []  # noqa: RUF012  (Reflex copies state defaults per client)
     page: int = 1
@@ -56,16 +57,13 @@ class AdminState(AuthState):
     @rx.event
     async def open_page(self):
         """On load: check the session (or send to /login), then load the first page for admins."""
-        self._clear_table()
-        if await self._require_login() is None:
-            return self._login_redirect()
-        await self._show_page(1)
-        return None
+        return await self._show_page(1)
 
-    async def _show_page(self, page: int) -> None:
-        if await self._require_admin() is None:
+    async def _show_page(self, page: int) -> EventSpec | None:
+        user = await self._require_login()
+        if user is None or not user.is_admin:
             self._clear_table()
-            return
+            return self._login_redirect() if user is None else None
         page_size = get_settings().users_page_size
         rows, total = await asyncio.to_thread(_load_page, max(page, 1), page_size)
         self.total_users = total
@@ -74,13 +72,14 @@ class AdminState(AuthState):
             rows, total = await asyncio.to_thread(_load_page, self.page_count, page_size)
             page = self.page_count
         self.rows, self.page = rows, max(page, 1)
+        return None
 
     @rx.event
     async def next_page(self):
         """Show the next page of users."""
-        await self._show_page(self.page + 1)
+        return await self._show_page(self.page + 1)
 
     @rx.event
     async def previous_page(self):
         """Show the previous page of users."""
-        await self._show_page(self.page - 1)
+        return await self._show_page(self.page - 1)

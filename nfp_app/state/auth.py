@@ -94,8 +94,9 @@ class AuthState(rx.State):
         self._session_id = session_id
         self.user = user_view(user)
 
-    async def _current_user(self) -> User | None:
-        """The user of this tab's live session, restored from the cookie when needed."""
+    async def _require_login(self) -> User | None:
+        """Every protected handler starts here: the live user of this tab, restored from the
+        cookie when needed, or None with the signed-in state cleared."""
         if self._session_id is not None:
             user = await asyncio.to_thread(_check_session, self._session_id)
             if user is not None:
@@ -110,15 +111,6 @@ class AuthState(rx.State):
                 return resumed[1]
         self._forget()
         return None
-
-    async def _require_login(self) -> User | None:
-        """Every protected handler starts here: the live user, or None with the state cleared."""
-        return await self._current_user()
-
-    async def _require_admin(self) -> User | None:
-        """The live user if they are an active administrator, else None."""
-        user = await self._current_user()
-        return user if user is not None and user.is_admin else None
 
     def _login_redirect(self) -> EventSpec:
         path = self.router.url.path or "/admin"

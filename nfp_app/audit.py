@@ -1,0 +1,64 @@
+"""The audit trail: an auth_event row and one structured log line per security event."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Literal
+
+from sqlmodel import Session
+
+from nfp_app.models import AuthEvent, utcnow
+
+Event = Literal[
+    "signup",
+    "login",
+    "logout",
+    "password_change",
+    "user_disable",
+    "user_enable",
+    "user_promote",
+    "user_demote",
+    "user_delete",
+    "sessions_revoke",
+]
+Outcome = Literal["success", "failure", "throttled"]
+
+logger = logging.getLogger("nfp_app.audit")
+
+
+def record(
+    *,
+    session: Session,
+    event: Event,
+    outcome: Outcome,
+    user_id: int | None = None,
+    username: str = "",
+    ip: str = "",
+    detail: str = "",
+) -> None:
+    """Store the event and log it; callers pass no passwords, hashes or tokens."""
+    row = AuthEvent(
+        created_at=utcnow(),
+        event=event,
+        outcome=outcome,
+        user_id=user_id,
+        username=username[:64],
+        ip=ip[:64],
+        detail=detail[:255],
+    )
+    session.add(row)
+    logger.info(
+        json.dumps(
+            {
+                "time": row.created_at.isoformat(),
+                "event": event,
+                "outcome": outcome,
+                "user_id": user_id,
+                "username": row.username,
+                "ip": row.ip,
+                "detail": row.detail,
+            },
+            ensure_ascii=True,
+        )
+    )
