@@ -3,6 +3,8 @@
 import reflex as rx
 from reflex.plugins.sitemap import SitemapPlugin
 
+from nfp_app.settings import Settings
+
 # The database URL is deliberately not given to Reflex: nfp_app migrates with its own
 # Alembic environment (alembic/env.py) before serving, and `reflex db` would bypass it.
 config = rx.Config(
@@ -11,4 +13,13 @@ config = rx.Config(
     show_built_with_reflex=False,
     disable_plugins=[SitemapPlugin],
     plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="indigo"))],
+)
+
+# CORS and the Socket.IO handshake accept only these origins; Reflex's default "*" would
+# reflect any Origin with credentials. Without ALLOWED_ORIGINS it is the app's own URL:
+# deploy_url, which follows REFLEX_DEPLOY_URL and `--frontend-port` (dev: localhost:3000).
+# Settings() rather than get_settings(): Reflex reads this file for every command, and the
+# secret check belongs to the app's start, not to `reflex init` or `reflex export`.
+config.cors_allowed_origins = Settings().allowed_origins or (
+    (config.deploy_url or "http://localhost:3000").rstrip("/"),
 )

@@ -6,10 +6,10 @@ import functools
 import os
 import secrets
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEV_SECRET_FILE = PROJECT_DIR / ".secret_key"
@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     # Reflex sets REFLEX_ENV_MODE for `reflex run --env prod`.
     reflex_env_mode: Literal["dev", "prod", "preview"] = "dev"
     session_cookie_name: str = "nfp_session"
+    # Origins allowed by CORS and the websocket; empty means the app's own URL (see rxconfig.py).
+    allowed_origins: Annotated[tuple[str, ...], NoDecode] = ()
+    api_docs_enabled: bool = True
 
     @field_validator("database_url")
     @classmethod
@@ -54,6 +57,14 @@ class Settings(BaseSettings):
         for prefix in ("postgres://", "postgresql://"):
             if value.startswith(prefix):
                 return "postgresql+psycopg2://" + value.removeprefix(prefix)
+        return value
+
+    @field_validator("allowed_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        # ALLOWED_ORIGINS is a comma-separated list, e.g. "https://a.example,https://b.example".
+        if isinstance(value, str):
+            return tuple(part.strip().rstrip("/") for part in value.split(",") if part.strip())
         return value
 
     @property

@@ -1,14 +1,25 @@
-"""The HTTP routes served next to the pages: the session cookie hand-off for now."""
+"""The HTTP routes served next to the pages: REST API and the session cookie hand-off."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI
 
-from nfp_app.api import session_cookie
+from nfp_app.api import errors, session_cookie, token, users
+from nfp_app.settings import get_settings
 
 
 def create_api() -> FastAPI:
     """The FastAPI app that Reflex mounts its own routes under."""
-    api = FastAPI(title="nfp_app", docs_url="/docs", openapi_url="/openapi.json")
+    docs = get_settings().api_docs_enabled
+    api = FastAPI(
+        title="nfp_app",
+        summary="Accounts with the OAuth2 password flow, served next to the Reflex pages.",
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
+        openapi_url="/openapi.json" if docs else None,
+    )
+    errors.install(api)
+    api.include_router(token.router)
+    api.include_router(users.router)
     api.include_router(session_cookie.router)
     return api

@@ -1,0 +1,166 @@
+"""Requests per second of POST /token and GET /users/me/ on one production worker.
+
+Starts its own `reflex run --env prod` on a free port with a temporary SQLite database and the
+default BCRYPT_ROUNDS (12), then drives it with concurrent httpx async clients on loopback.
+Usage: python bench/rest_load.py [--concurrency 8] [--seconds 15] [--max-requests 5000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "bench-password-123"  # noqa: S105  (a throwaway account on a temp database)
+
+
+@dataclass(frozen=True)
+class Result:
+    """What one phase measured."""
+
+    name: str
+    requests: int
+    errors: int
+    seconds: float
+    latencies_ms: list[float]
+
+    def line(self) -> str:
+        """One Markdown table row."""
+        lat = sorted(self.latencies_ms) or [0.0]
+        p95 = lat[min(len(lat) - 1, int(0.95 * len(lat)))]
+        return (
+            f"| {self.name} | {self.requests} | {self.errors} | {self.seconds:.1f} "
+            f"| {self.requests / self.seconds:.1f} | {statistics.median(lat):.1f} | {p95:.1f} |"
+        )
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_app(work: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """A production app on a fresh SQLite database; returns the process and its URL."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{work / 'bench.db'}",
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "REFLEX_USE_NPM": "1",
+        "REFLEX_TELEMETRY_ENABLED": "false",
+        "REFLEX_STATES_WORKDIR": str(work / "states"),
+        "GRANIAN_WORKERS": "1",
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+    }
+    for name in ("BCRYPT_ROUNDS", "REFLEX_ENV_MODE", "REFLEX_REDIS_URL"):
+        env.pop(name, None)  # the defaults are what is measured: 12 rounds, one worker
+    if web_dir := os.environ.get("LIVE_APP_WEB_WORKDIR"):
+        env["REFLEX_WEB_WORKDIR"] = web_dir
+    log = (work / "reflex.log").open("wb")
+    command = [sys.executable, "-m", "reflex", "run", "--env", "prod"]
+    command += ["--frontend-port", str(port), "--backend-port", str(port)]
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    base = f"http://localhost:{port}"
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            sys.exit(f"the app exited; see {work / 'reflex.log'}")
+        try:
+            with urllib.request.urlopen(base + "/login", timeout=2):  # noqa: S310
+                return process, base
+        except OSError:
+            time.sleep(0.5)
+    sys.exit("the app did not start within 300 s")
+
+
+async def run_phase(
+    name: str,
+    request: Callable[[httpx.AsyncClient], Awaitable[httpx.Response]],
+    client: httpx.AsyncClient,
+    *,
+    concurrency: int,
+    seconds: float,
+    max_requests: int,
+) -> Result:
+    """Send requests from `concurrency` workers until the time or request budget runs out."""
+    latencies: list[float] = []
+    errors = 0
+    started = time.perf_counter()
+    stop_at = started + seconds
+
+    async def worker() -> None:
+        nonlocal errors
+        while time.perf_counter() < stop_at and len(latencies) + errors < max_requests:
+            t0 = time.perf_counter()
+            response = await request(client)
+            if response.status_code == 200:
+                latencies.append((time.perf_counter() - t0) * 1000)
+            else:
+                errors += 1
+
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    elapsed = time.perf_counter() - started
+    return Result(name, len(latencies), errors, elapsed, latencies)
+
+
+async def measure(base: str, concurrency: int, seconds: float, max_requests: int) -> list[Result]:
+    """Create a user, then load POST /token and GET /users/me/ in turn."""
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
+        name = f"bench_{secrets.token_hex(4)}"
+        created = await client.post("/users/", json={"username": name, "password": PASSWORD})
+        created.raise_for_status()
+        form = {"username": name, "password": PASSWORD}
+        token = (await client.post("/token", data=form)).json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        budget = {"concurrency": concurrency, "seconds": seconds, "max_requests": max_requests}
+        login = await run_phase(
+            "POST /token", lambda c: c.post("/token", data=form), client, **budget
+        )
+        me = await run_phase(
+            "GET /users/me/", lambda c: c.get("/users/me/", headers=headers), client, **budget
+        )
+        return [login, me]
+
+
+def main() -> None:
+    """Parse arguments, start the app, measure, print a Markdown table, stop the app."""
+    parser = argparse.ArgumentParser(description="REST throughput on one worker.")
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument("--max-requests", type=int, default=5000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="nfp-bench-") as tmp:
+        process, base = start_app(Path(tmp))
+        try:
+            results = asyncio.run(measure(base, args.concurrency, args.seconds, args.max_requests))
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=30)
+    print(f"concurrency {args.concurrency}, up to {args.seconds:.0f} s per route")
+    print("| route | requests | errors | seconds | req/s | median ms | p95 ms |")
+    print("|---|---|---|---|---|---|---|")
+    for result in results:
+        print(result.line())
+
+
+if __name__ == "__main__":
+    main()

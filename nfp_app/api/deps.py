@@ -1,0 +1,62 @@
+"""The bearer-token dependencies: who is calling, and are they an administrator."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, status
+from fastapi.security import OAuth2PasswordBearer
+
+from nfp_app import db, tokens_service
+from nfp_app.api.schemas import Error
+from nfp_app.settings import get_settings
+from nfp_app.tokens_service import TokenUser
+
+# Our tokens are about 250 characters; anything far longer is not one of them.
+MAX_TOKEN_LENGTH = 4096
+BEARER_CHALLENGE = {"WWW-Authenticate": "Bearer"}
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="token", auto_error=False)
+
+UNAUTHORIZED: dict[int | str, dict[str, Any]] = {
+    401: {"model": Error, "description": "Missing, invalid, expired or revoked token"}
+}
+FORBIDDEN: dict[int | str, dict[str, Any]] = {
+    403: {"model": Error, "description": "Administrator rights required"}
+}
+
+
+def unauthorized(detail: str = "Could not validate credentials") -> HTTPException:
+    """The 401 every token problem gets, with the Bearer challenge."""
+    return HTTPException(status.HTTP_401_UNAUTHORIZED, detail, headers=BEARER_CHALLENGE)
+
+
+def _check(token: str) -> TokenUser | None:
+    with db.session_scope() as session:
+        return tokens_service.check_token(
+            session=session, token=token, key=get_settings().secret_key
+        )
+
+
+async def current_token_user(
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+) -> TokenUser:
+    """The live user and session behind the bearer token, or 401."""
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        raise unauthorized()
+    found = await asyncio.to_thread(_check, token)
+    if found is None:
+        raise unauthorized()
+    return found
+
+
+async def current_admin(caller: Annotated[TokenUser, Depends(current_token_user)]) -> TokenUser:
+    """The caller, when they are an active administrator; else 403."""
+    if not caller.user.is_admin:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "Administrator rights required.")
+    return caller
+
+
+Caller = Annotated[TokenUser, Depends(current_token_user)]
+Admin = Annotated[TokenUser, Depends(current_admin)]

@@ -1,0 +1,85 @@
+"""Request and response bodies of the REST API; the OpenAPI schema is generated from these."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from nfp_app.models import UserPublic
+from nfp_app.security import policy
+
+__all__ = ["Error", "Item", "Token", "UserCreate", "UserPage", "UserPublic", "UserUpdate"]
+
+# Generous caps that stop huge payloads before the policy, which has the exact rules.
+USERNAME_INPUT_MAX = 4 * policy.USERNAME_MAX_LENGTH
+EMAIL_INPUT_MAX = 4 * policy.EMAIL_MAX_LENGTH
+
+
+def is_storable(value: str) -> bool:
+    """Whether the database can hold this text: no NUL, and no lone surrogates from JSON."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in value
+
+
+def _storable(value: str) -> str:
+    if not is_storable(value):
+        raise ValueError("must be valid Unicode text without NUL characters")
+    return value
+
+
+_Storable = AfterValidator(_storable)
+UsernameInput = Annotated[str, Field(max_length=USERNAME_INPUT_MAX), _Storable]
+PasswordInput = Annotated[str, Field(max_length=policy.PASSWORD_MAX_LENGTH), _Storable]
+EmailInput = Annotated[str, Field(max_length=EMAIL_INPUT_MAX), _Storable]
+
+
+class UserCreate(BaseModel):
+    """A signup; unknown and privileged fields (an id, admin rights, a hash) are ignored."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    username: UsernameInput
+    password: PasswordInput
+    email: EmailInput | None = None
+
+
+class UserUpdate(BaseModel):
+    """An administrator's change to an account; fields left out stay as they are."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    is_active: bool | None = None
+    is_admin: bool | None = None
+
+
+class Token(BaseModel):
+    """An OAuth2 bearer token, as the password flow returns it."""
+
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105  (the OAuth2 type name)
+
+
+class Error(BaseModel):
+    """Every error that is not a validation error."""
+
+    detail: str
+
+
+class UserPage(BaseModel):
+    """One page of accounts."""
+
+    items: list[UserPublic]
+    total: int
+    offset: int
+    limit: int
+
+
+class Item(BaseModel):
+    """An item of the tutorial's /users/me/items/ route."""
+
+    item_id: str
+    owner: str

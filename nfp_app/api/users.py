@@ -1,0 +1,103 @@
+"""The tutorial's user routes, plus administrator paging and account changes."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path, Query, status
+
+from nfp_app import accounts, db
+from nfp_app.api import errors
+from nfp_app.api.deps import FORBIDDEN, UNAUTHORIZED, Admin, Caller
+from nfp_app.api.schemas import Error, Item, UserCreate, UserPage, UserPublic, UserUpdate
+from nfp_app.security.policy import PolicyError
+from nfp_app.settings import get_settings
+
+router = APIRouter(prefix="/users", tags=["users"])
+
+# Ids and offsets beyond PostgreSQL's integer range would fail in the database, not here.
+MAX_ID = 2**31 - 1
+MAX_PAGE_SIZE = 200
+
+
+def _create(body: UserCreate) -> UserPublic:
+    with db.session_scope() as session:
+        user = accounts.create_user(
+            session=session, username=body.username, password=body.password, email=body.email
+        )
+        return UserPublic.from_user(user)
+
+
+@router.post("/", responses={409: {"model": Error, "description": "Username or email taken"}})
+async def create_user(body: UserCreate) -> UserPublic:
+    """Sign up: create an ordinary account (never an administrator)."""
+    try:
+        return await asyncio.to_thread(_create, body)
+    except PolicyError as error:
+        raise errors.validation_error(error.field, error.message) from None
+    except accounts.AccountError as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, error.message) from None
+
+
+@router.get("/me/", responses=UNAUTHORIZED)
+async def read_users_me(caller: Caller) -> UserPublic:
+    """The signed-in user."""
+    return UserPublic.from_user(caller.user)
+
+
+@router.get("/me/items/", responses=UNAUTHORIZED)
+async def read_own_items(caller: Caller) -> list[Item]:
+    """The tutorial's example items of the signed-in user."""
+    return [Item(item_id="Foo", owner=caller.user.username)]
+
+
+def _page(offset: int, limit: int) -> UserPage:
+    with db.session_scope() as session:
+        users, total = accounts.list_users(session=session, offset=offset, limit=limit)
+        items = [UserPublic.from_user(user) for user in users]
+    return UserPage(items=items, total=total, offset=offset, limit=limit)
+
+
+@router.get("/", responses={**UNAUTHORIZED, **FORBIDDEN})
+async def list_users(
+    _admin: Admin,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
+    limit: Annotated[int | None, Query(ge=1, le=MAX_PAGE_SIZE)] = None,
+) -> UserPage:
+    """Administrators: one page of accounts in creation order."""
+    size = limit or get_settings().users_page_size
+    return await asyncio.to_thread(_page, offset, size)
+
+
+def _update(user_id: int, change: UserUpdate) -> UserPublic:
+    with db.session_scope() as session:
+        user = accounts.get_user(session=session, user_id=user_id)
+        if user is None:
+            raise accounts.UserNotFoundError()
+        if change.is_active is not None:
+            user = accounts.set_active(session=session, user_id=user_id, active=change.is_active)
+        if change.is_admin is not None:
+            user = accounts.set_admin(session=session, user_id=user_id, admin=change.is_admin)
+        return UserPublic.from_user(user)
+
+
+@router.patch(
+    "/{user_id}",
+    responses={
+        **UNAUTHORIZED,
+        **FORBIDDEN,
+        404: {"model": Error, "description": "No such user"},
+        409: {"model": Error, "description": "Would leave no active administrator"},
+    },
+)
+async def update_user(
+    user_id: Annotated[int, Path(ge=1, le=MAX_ID)], change: UserUpdate, _admin: Admin
+) -> UserPublic:
+    """Administrators: enable or disable an account, grant or withdraw administrator rights."""
+    try:
+        return await asyncio.to_thread(_update, user_id, change)
+    except accounts.UserNotFoundError:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "No such user.") from None
+    except accounts.AccountError as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, error.message) from None

@@ -1,0 +1,251 @@
+"""Every operator command, run as `python -m nfp_app ...` on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from nfp_app import accounts, db, sessions
+from nfp_app.models import AuthSession, User
+from nfp_app.security import passwords
+from nfp_app.settings import PROJECT_DIR
+
+pytestmark = [pytest.mark.cli]
+
+PASSWORD = "correct horse battery"
+OK, REFUSED, USAGE, NOT_FOUND, CONFIG = 0, 1, 2, 3, 4
+
+
+@dataclass(frozen=True)
+class Run:
+    """How a command ended."""
+
+    code: int
+    out: str
+    err: str
+
+
+Cli = Callable[..., Run]
+
+
+@pytest.fixture
+def url(engine: sa.Engine) -> str:
+    """The database URL of this test's fresh database."""
+    return engine.url.render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def cli(url: str) -> Cli:
+    """Run the CLI in a new process on this test's database."""
+
+    def run(*args: str, stdin: str = "", password: str | None = PASSWORD, **env: str) -> Run:
+        environment = {**os.environ, "DATABASE_URL": url, **env}
+        environment.pop("NFP_APP_PASSWORD", None)
+        if password is not None:
+            environment["NFP_APP_PASSWORD"] = password
+        done = subprocess.run(
+            [sys.executable, "-m", "nfp_app", *args],
+            cwd=PROJECT_DIR,
+            env=environment,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
+        return Run(done.returncode, done.stdout, done.stderr)
+
+    return run
+
+
+def _user(engine: sa.Engine, name: str) -> User | None:
+    with Session(engine) as session:
+        return accounts.find_by_username(session=session, username=name)
+
+
+def _live_sessions(engine: sa.Engine, user_id: int) -> int:
+    with Session(engine) as session:
+        rows = session.exec(select(AuthSession).where(AuthSession.user_id == user_id)).all()
+        return sum(row.revoked_at is None for row in rows)
+
+
+def _sign_in(engine: sa.Engine, user: User) -> None:
+    with db.session_scope(engine) as session:
+        sessions.start(session=session, user=user, persistent=False)
+
+
+def test_create_user_and_admin(cli: Cli, engine: sa.Engine) -> None:
+    run = cli("create-user", "alice", "--email", "alice@example.com")
+    assert run.code == OK, run.err
+    assert "Created user 'alice'" in run.out
+    assert cli("create-admin", "root").code == OK
+    alice, root = _user(engine, "alice"), _user(engine, "root")
+    assert alice is not None
+    assert root is not None
+    assert (alice.is_admin, root.is_admin, alice.email) == (False, True, "alice@example.com")
+    assert passwords.verify_password(PASSWORD, root.hashed_password, rounds=4)[0]
+
+
+def test_create_refusals(cli: Cli) -> None:
+    assert cli("create-user", "alice").code == OK
+    taken = cli("create-user", "ALICE")
+    assert (taken.code, "already taken" in taken.err) == (REFUSED, True)
+    bad_name = cli("create-user", "a b")
+    assert (bad_name.code, "Username may contain only" in bad_name.err) == (REFUSED, True)
+    short = cli("create-user", "bob", password="short")
+    assert (short.code, "at least 8 characters" in short.err) == (REFUSED, True)
+    assert cli("create-user").code == USAGE
+
+
+def test_password_is_prompted_twice_without_env(cli: Cli, engine: sa.Engine) -> None:
+    run = cli("create-user", "carol", password=None, stdin=f"{PASSWORD}\n{PASSWORD}\n")
+    assert run.code == OK, run.err
+    assert PASSWORD not in run.out + run.err
+    assert _user(engine, "carol") is not None
+    mismatch = cli("create-user", "dave", password=None, stdin="one-password\nanother-one\n")
+    assert mismatch.code != OK
+    assert _user(engine, "dave") is None
+
+
+def test_no_password_option(cli: Cli) -> None:
+    # Passwords never go on the command line, where `ps` and shell history would show them.
+    assert cli("create-user", "erin", "--password", PASSWORD).code == USAGE
+
+
+def test_set_password_ends_sessions(cli: Cli, engine: sa.Engine) -> None:
+    assert cli("create-user", "alice").code == OK
+    alice = _user(engine, "alice")
+    assert alice is not None
+    assert alice.id is not None
+    _sign_in(engine, alice)
+    run = cli("set-password", "Alice", password="a new passphrase")
+    assert run.code == OK, run.err
+    changed = _user(engine, "alice")
+    assert changed is not None
+    assert passwords.verify_password("a new passphrase", changed.hashed_password, rounds=4)[0]
+    assert changed.password_changed_at > alice.password_changed_at
+    assert _live_sessions(engine, alice.id) == 0
+    assert cli("set-password", "alice", password="short").code == REFUSED
+    assert cli("set-password", "nobody").code == NOT_FOUND
+
+
+def test_disable_and_enable(cli: Cli, engine: sa.Engine) -> None:
+    assert cli("create-user", "alice").code == OK
+    alice = _user(engine, "alice")
+    assert alice is not None
+    assert alice.id is not None
+    _sign_in(engine, alice)
+    assert cli("disable", "alice").code == OK
+    disabled = _user(engine, "alice")
+    assert disabled is not None
+    assert disabled.is_active is False
+    assert _live_sessions(engine, alice.id) == 0
+    assert cli("enable", "alice").code == OK
+    enabled = _user(engine, "alice")
+    assert enabled is not None
+    assert enabled.is_active is True
+    assert cli("disable", "nobody").code == NOT_FOUND
+    assert cli("enable", "nobody").code == NOT_FOUND
+
+
+def test_promote_and_demote(cli: Cli, engine: sa.Engine) -> None:
+    assert cli("create-admin", "root").code == OK
+    assert cli("create-user", "alice").code == OK
+    assert cli("promote", "alice").code == OK
+    promoted = _user(engine, "alice")
+    assert promoted is not None
+    assert promoted.is_admin
+    assert cli("demote", "alice").code == OK
+    demoted = _user(engine, "alice")
+    assert demoted is not None
+    assert not demoted.is_admin
+    last = cli("demote", "root")
+    assert (last.code, "no active administrator" in last.err) == (REFUSED, True)
+    assert cli("disable", "root").code == REFUSED
+    assert cli("promote", "nobody").code == NOT_FOUND
+    assert cli("demote", "nobody").code == NOT_FOUND
+
+
+def test_delete(cli: Cli, engine: sa.Engine) -> None:
+    assert cli("create-admin", "root").code == OK
+    assert cli("create-user", "alice").code == OK
+    alice = _user(engine, "alice")
+    assert alice is not None
+    _sign_in(engine, alice)
+    assert cli("delete", "alice", stdin="n\n").code == REFUSED
+    assert _user(engine, "alice") is not None
+    assert cli("delete", "alice", stdin="y\n").code == OK
+    assert _user(engine, "alice") is None
+    assert cli("delete", "root", "--yes").code == REFUSED
+    assert cli("delete", "nobody", "--yes").code == NOT_FOUND
+
+
+def test_revoke_sessions(cli: Cli, engine: sa.Engine) -> None:
+    assert cli("create-user", "alice").code == OK
+    alice = _user(engine, "alice")
+    assert alice is not None
+    assert alice.id is not None
+    _sign_in(engine, alice)
+    _sign_in(engine, alice)
+    assert _live_sessions(engine, alice.id) == 2
+    run = cli("revoke-sessions", "alice")
+    assert run.code == OK, run.err
+    assert _live_sessions(engine, alice.id) == 0
+    assert cli("revoke-sessions", "nobody").code == NOT_FOUND
+
+
+def test_list_users_prints_a_table(cli: Cli) -> None:
+    assert cli("create-admin", "root", "--email", "root@example.com").code == OK
+    assert cli("create-user", "alice").code == OK
+    run = cli("list-users")
+    assert run.code == OK, run.err
+    header = next(line for line in run.out.splitlines() if "username" in line)
+    assert all(column in header for column in ("id", "email", "active", "admin", "last login"))
+    assert "root@example.com" in run.out
+    assert "alice" in run.out
+    assert "2 of 2 users shown." in run.out
+    page = cli("list-users", "--offset", "1", "--limit", "1")
+    assert "alice" in page.out
+    assert "root" not in page.out.replace("root@", "")
+    assert "1 of 2 users shown." in page.out
+    assert cli("list-users", "--limit", "0").code == USAGE
+    assert "$" not in run.out, "no hash is ever printed"
+
+
+def test_every_command_has_help(cli: Cli) -> None:
+    commands = [
+        "create-user",
+        "create-admin",
+        "set-password",
+        "disable",
+        "enable",
+        "promote",
+        "demote",
+        "delete",
+        "list-users",
+        "revoke-sessions",
+    ]
+    run = cli("--help")
+    assert run.code == OK
+    for command in commands:
+        assert command in run.out
+        assert cli(command, "--help").code == OK
+
+
+def test_short_secret_is_refused(cli: Cli) -> None:
+    run = cli("list-users", SECRET_KEY="too-short")
+    assert (run.code, "SECRET_KEY must be at least" in run.err) == (CONFIG, True)
+
+
+def test_unmigrated_database_is_a_clear_error(cli: Cli, tmp_path: object) -> None:
+    run = cli("list-users", DATABASE_URL=f"sqlite:///{tmp_path}/empty.db")
+    assert run.code == CONFIG
+    assert "database problem" in run.err
+    assert "Traceback" not in run.err
