@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -59,6 +60,12 @@ def alembic_config(url: str | None = None) -> AlembicConfig:
     return config
 
 
+# Alembic's `context` is process-global, so two threads of one process must not run env.py at
+# once; across processes the advisory lock in env.py serialises PostgreSQL migrations.
+_MIGRATION_LOCK = threading.Lock()
+
+
 def migrate_to_head(url: str | None = None) -> None:
-    """Apply every pending migration; safe to call from several workers at once."""
-    command.upgrade(alembic_config(url), "head")
+    """Apply every pending migration; safe from several threads and several workers at once."""
+    with _MIGRATION_LOCK:
+        command.upgrade(alembic_config(url), "head")

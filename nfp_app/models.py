@@ -45,6 +45,10 @@ class User(SQLModel, table=True):
     """An account; `username_key` is the normalised form that makes names unique."""
 
     __tablename__ = "user"  # type: ignore[assignment]
+    # Emails compare case-insensitively, also when two signups race past the service's check.
+    __table_args__ = (
+        sa.Index("uq_user_email_lower", sa.func.lower(sa.text("email")), unique=True),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=64)

@@ -95,16 +95,18 @@ def redeem_handoff(
 ) -> RedeemedHandoff | None:
     """Trade a one-time code for the session's cookie secret; a code works once, for a minute."""
     now = now or utcnow()
-    row = session.exec(
-        select(AuthSession).where(AuthSession.handoff_hash == tokens.digest(code))
-    ).first()
+    code_hash = tokens.digest(code)
+    row = session.exec(select(AuthSession).where(AuthSession.handoff_hash == code_hash)).first()
     if row is None:
         return None
-    row.handoff_hash = None
     expired = row.handoff_expires_at is None or now >= row.handoff_expires_at
-    row.handoff_expires_at = None
-    session.add(row)
-    if expired or not is_live(row, now=now):
+    # Burn the code with a conditional UPDATE: of concurrent redemptions only one matches a row.
+    claimed = session.exec(
+        update(AuthSession)
+        .where(col(AuthSession.id) == row.id, col(AuthSession.handoff_hash) == code_hash)
+        .values(handoff_hash=None, handoff_expires_at=None)
+    )
+    if claimed.rowcount != 1 or expired or not is_live(row, now=now):
         return None
     secret = tokens.new_secret()
     row.secret_hash = tokens.digest(secret)

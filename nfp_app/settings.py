@@ -80,13 +80,20 @@ class Settings(BaseSettings):
 
 def _dev_secret() -> str:
     """Read the development secret, creating it once with mode 0600."""
-    if DEV_SECRET_FILE.exists():
-        return DEV_SECRET_FILE.read_text().strip()
-    key = secrets.token_urlsafe(48)
-    fd = os.open(DEV_SECRET_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key + "\n")
-    return key
+    if not DEV_SECRET_FILE.exists():
+        # Write a private temporary file, then link it into place: link() is atomic and fails
+        # if another process got there first, so nobody ever reads a half-written key.
+        temporary = DEV_SECRET_FILE.with_name(f"{DEV_SECRET_FILE.name}.{os.getpid()}.tmp")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48) + "\n")
+        try:
+            os.link(temporary, DEV_SECRET_FILE)
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink()
+    return DEV_SECRET_FILE.read_text().strip()
 
 
 def check_secret(secret: str) -> None:

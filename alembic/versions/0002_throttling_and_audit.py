@@ -1,4 +1,4 @@
-"""Failed sign-in counters for throttling, and the audit log.
+"""Failed sign-in counters for throttling, the audit log, and case-insensitive unique emails.
 
 Revision ID: 0002
 Revises: 0001
@@ -19,6 +19,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.create_index("uq_user_email_lower", "user", [sa.text("lower(email)")], unique=True)
     op.create_table(
         "auth_failure",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -55,3 +56,4 @@ def downgrade() -> None:
     op.drop_table("auth_event")
     op.drop_index("ix_auth_failure_scope_key_created", table_name="auth_failure")
     op.drop_table("auth_failure")
+    op.drop_index("uq_user_email_lower", table_name="user")

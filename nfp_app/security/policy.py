@@ -27,8 +27,9 @@ class PolicyError(ValueError):
 
 
 def normalize_username(username: str) -> str:
-    """The key that makes usernames unique: NFKC, then casefold, so Alice and alice are one."""
-    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", username).casefold())
+    """The key that makes usernames unique (NFKC, casefold, trimmed): Alice and alice are one."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", username).casefold())
+    return folded.strip()
 
 
 def check_username(username: str) -> str:

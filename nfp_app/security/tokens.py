@@ -70,10 +70,16 @@ def decode_access_token(token: str, *, key: str) -> AccessClaims:
         raise InvalidTokenError("claims have the wrong types")
     if not isinstance(token_id, str):
         raise InvalidTokenError("claims have the wrong types")
+    try:
+        issued_at = dt.datetime.fromtimestamp(claims["iat"], dt.UTC)
+        expires_at = dt.datetime.fromtimestamp(claims["exp"], dt.UTC)
+    except (OverflowError, OSError, ValueError) as error:
+        # PyJWT accepts any number; a timestamp past year 9999 must still fail as a bad token.
+        raise InvalidTokenError("claims have the wrong types") from error
     return AccessClaims(
         subject=subject,
         session_id=session_id,
-        issued_at=dt.datetime.fromtimestamp(claims["iat"], dt.UTC),
-        expires_at=dt.datetime.fromtimestamp(claims["exp"], dt.UTC),
+        issued_at=issued_at,
+        expires_at=expires_at,
         token_id=token_id,
     )
