@@ -7,8 +7,12 @@ from nfp_app.settings import Settings
 
 # The database URL is deliberately not given to Reflex: nfp_app migrates with its own
 # Alembic environment (alembic/env.py) before serving, and `reflex db` would bypass it.
+_settings = Settings()
 config = rx.Config(
     app_name="nfp_app",
+    # router.session.client_ip trusts X-Forwarded-For only through this many proxies; the REST
+    # routes apply the same rule (nfp_app/security/client_ip.py), so throttling sees one address.
+    trusted_proxy_hops=_settings.trusted_proxy_hops,
     telemetry_enabled=False,
     show_built_with_reflex=False,
     disable_plugins=[SitemapPlugin],
@@ -20,6 +24,6 @@ config = rx.Config(
 # deploy_url, which follows REFLEX_DEPLOY_URL and `--frontend-port` (dev: localhost:3000).
 # Settings() rather than get_settings(): Reflex reads this file for every command, and the
 # secret check belongs to the app's start, not to `reflex init` or `reflex export`.
-config.cors_allowed_origins = Settings().allowed_origins or (
+config.cors_allowed_origins = _settings.allowed_origins or (
     (config.deploy_url or "http://localhost:3000").rstrip("/"),
 )

@@ -6,6 +6,7 @@ Exit codes: 0 done, 1 refused (invalid input, name taken, last administrator),
 
 from __future__ import annotations
 
+import getpass
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,7 +18,7 @@ from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from nfp_app import accounts, db, sessions
+from nfp_app import accounts, db
 from nfp_app.models import User
 from nfp_app.security.policy import PolicyError
 from nfp_app.settings import SettingsError, get_settings
@@ -28,6 +29,15 @@ EXIT_REFUSED, EXIT_NOT_FOUND, EXIT_CONFIG = 1, 3, 4
 cli = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 Username = Annotated[str, typer.Argument(help="Login name (case-insensitive).")]
 Email = Annotated[str | None, typer.Option(help="Optional email address.")]
+
+
+def actor() -> str:
+    """Who runs the command, for the audit trail: `cli:<os user>`."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        # No login name and no passwd entry, as in some containers.
+        return "cli"
 
 
 def fail(message: str, code: int = EXIT_REFUSED) -> typer.Exit:
@@ -95,7 +105,12 @@ def _create(username: str, email: str | None, *, admin: bool) -> None:
         raise database_problem(error) from None
     with transaction() as session:
         user = accounts.create_user(
-            session=session, username=username, password=password, email=email, is_admin=admin
+            session=session,
+            username=username,
+            password=password,
+            email=email,
+            is_admin=admin,
+            actor=actor(),
         )
         role = "administrator" if admin else "user"
         typer.echo(f"Created {role} {user.username!r} (id {user.id}).")
@@ -119,7 +134,7 @@ def set_password(username: Username) -> None:
     password = read_password()
     with transaction() as session:
         user = lookup(session, username)
-        accounts.set_password(session=session, user_id=_id(user), password=password)
+        accounts.set_password(session=session, user_id=_id(user), password=password, actor=actor())
         typer.echo(f"Password of {user.username!r} changed; their sessions were ended.")
 
 
@@ -139,7 +154,9 @@ def _change(username: str, verb: str, action: Callable[[Session, int], object]) 
 def disable(username: Username) -> None:
     """Disable an account and end its sessions."""
     _change(
-        username, "Disabled", lambda s, i: accounts.set_active(session=s, user_id=i, active=False)
+        username,
+        "Disabled",
+        lambda s, i: accounts.set_active(session=s, user_id=i, active=False, actor=actor()),
     )
 
 
@@ -147,27 +164,39 @@ def disable(username: Username) -> None:
 def enable(username: Username) -> None:
     """Enable a disabled account."""
     _change(
-        username, "Enabled", lambda s, i: accounts.set_active(session=s, user_id=i, active=True)
+        username,
+        "Enabled",
+        lambda s, i: accounts.set_active(session=s, user_id=i, active=True, actor=actor()),
     )
 
 
 @cli.command()
 def promote(username: Username) -> None:
     """Make a user an administrator."""
-    _change(username, "Promoted", lambda s, i: accounts.set_admin(session=s, user_id=i, admin=True))
+    _change(
+        username,
+        "Promoted",
+        lambda s, i: accounts.set_admin(session=s, user_id=i, admin=True, actor=actor()),
+    )
 
 
 @cli.command()
 def demote(username: Username) -> None:
     """Withdraw administrator rights."""
-    _change(username, "Demoted", lambda s, i: accounts.set_admin(session=s, user_id=i, admin=False))
+    _change(
+        username,
+        "Demoted",
+        lambda s, i: accounts.set_admin(session=s, user_id=i, admin=False, actor=actor()),
+    )
 
 
 @cli.command("revoke-sessions")
 def revoke_sessions(username: Username) -> None:
     """End every session and token of a user; they must sign in again."""
     _change(
-        username, "Ended all sessions of", lambda s, i: sessions.revoke_all(session=s, user_id=i)
+        username,
+        "Ended all sessions of",
+        lambda s, i: accounts.revoke_sessions(session=s, user_id=i, actor=actor()),
     )
 
 
@@ -179,7 +208,11 @@ def delete(
     """Delete an account and its sessions for good."""
     if not yes and not typer.confirm(f"Delete {username!r} for good?"):
         raise fail("not confirmed; nothing was deleted.")
-    _change(username, "Deleted", lambda s, i: accounts.delete_user(session=s, user_id=i))
+    _change(
+        username,
+        "Deleted",
+        lambda s, i: accounts.delete_user(session=s, user_id=i, actor=actor()),
+    )
 
 
 @cli.command("list-users")

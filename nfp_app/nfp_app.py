@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from nfp_app import db
+from nfp_app import db, signin
 from nfp_app.api import create_api
 from nfp_app.http_headers import SecurityHeadersMiddleware
 from nfp_app.pages.admin import admin_page
@@ -18,7 +18,7 @@ from nfp_app.state.login import LoginState
 from nfp_app.state.signup import SignupState
 
 # Fails fast, with a clear message, when production has no usable SECRET_KEY.
-get_settings()
+signin.warn_if_unthrottled(get_settings())
 
 # Transformers apply in order: Reflex is mounted under the API, then everything gets the headers.
 app = rx.App(api_transformer=[create_api(), SecurityHeadersMiddleware])

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select, update
 
+from nfp_app import audit
 from nfp_app.models import AuthSession, User, utcnow
 from nfp_app.security import tokens
 from nfp_app.settings import get_settings
@@ -150,6 +151,23 @@ def revoke(*, session: Session, session_id: int, now: dt.datetime | None = None)
         update(AuthSession)
         .where(col(AuthSession.id) == session_id, col(AuthSession.revoked_at).is_(None))
         .values(revoked_at=now or utcnow())
+    )
+
+
+def end(*, session: Session, session_id: int, ip: str = "", now: dt.datetime | None = None) -> None:
+    """Log out: end one session and record it in the audit trail, once."""
+    row = session.get(AuthSession, session_id)
+    if row is None or row.revoked_at is not None:
+        return
+    revoke(session=session, session_id=session_id, now=now)
+    user = session.get(User, row.user_id)
+    audit.record(
+        session=session,
+        event="logout",
+        outcome="success",
+        user_id=row.user_id,
+        username=user.username if user else "",
+        ip=ip,
     )
 
 

@@ -48,6 +48,14 @@ class Settings(BaseSettings):
     # Origins allowed by CORS and the websocket; empty means the app's own URL (see rxconfig.py).
     allowed_origins: Annotated[tuple[str, ...], NoDecode] = ()
     api_docs_enabled: bool = True
+    password_min_length: int = Field(default=12, ge=8, le=64)
+    # Failed sign-ins allowed per window before further attempts wait; 0 turns a limit off.
+    throttle_account_failures: int = Field(default=5, ge=0)
+    throttle_account_window_seconds: int = Field(default=300, ge=1)
+    throttle_ip_failures: int = Field(default=20, ge=0)
+    throttle_ip_window_seconds: int = Field(default=60, ge=1)
+    # Reverse proxies in front of the app whose X-Forwarded-For entries are trusted; 0 trusts none.
+    trusted_proxy_hops: int = Field(default=0, ge=0, le=10)
 
     @field_validator("database_url")
     @classmethod

@@ -50,6 +50,6 @@ def check_token(
     return TokenUser(user=user, session_id=claims.session_id)
 
 
-def revoke_token_session(*, session: Session, token_user: TokenUser) -> None:
+def revoke_token_session(*, session: Session, token_user: TokenUser, ip: str = "") -> None:
     """Log out: end the session the token is bound to, and with it the token."""
-    sessions.revoke(session=session, session_id=token_user.session_id)
+    sessions.end(session=session, session_id=token_user.session_id, ip=ip)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, status
+from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
 
 from nfp_app import db, tokens_service
 from nfp_app.api.schemas import Error
+from nfp_app.security.client_ip import client_ip
 from nfp_app.settings import get_settings
 from nfp_app.tokens_service import TokenUser
 
@@ -25,6 +26,16 @@ UNAUTHORIZED: dict[int | str, dict[str, Any]] = {
 FORBIDDEN: dict[int | str, dict[str, Any]] = {
     403: {"model": Error, "description": "Administrator rights required"}
 }
+
+
+def request_ip(request: Request) -> str:
+    """The caller's IP: the peer, or X-Forwarded-For through TRUSTED_PROXY_HOPS proxies."""
+    peer = request.client.host if request.client else ""
+    return client_ip(
+        peer,
+        request.headers.get("x-forwarded-for", ""),
+        trusted_proxy_hops=get_settings().trusted_proxy_hops,
+    )
 
 
 def unauthorized(detail: str = "Could not validate credentials") -> HTTPException:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
 from nfp_app import db, sessions
+from nfp_app.api.deps import request_ip
 from nfp_app.security.redirects import safe_next
 from nfp_app.settings import get_settings
 from nfp_app.urls import frontend_url
@@ -44,11 +45,11 @@ async def set_session_cookie(request: Request, code: str = "", next: str = "") -
     return _no_store(response)
 
 
-def _revoke_by_secret(secret: str) -> None:
+def _revoke_by_secret(secret: str, ip: str) -> None:
     with db.session_scope() as session:
         resumed = sessions.resume(session=session, secret=secret)
         if resumed is not None:
-            sessions.revoke(session=session, session_id=resumed[0])
+            sessions.end(session=session, session_id=resumed[0], ip=ip)
 
 
 @router.get("/logout")
@@ -56,7 +57,7 @@ async def clear_session_cookie(request: Request) -> RedirectResponse:
     """End the cookie's session too, in case the page state had already lost track of it."""
     secret = request.cookies.get(get_settings().session_cookie_name, "")
     if secret:
-        await asyncio.to_thread(_revoke_by_secret, secret[:128])
+        await asyncio.to_thread(_revoke_by_secret, secret[:128], request_ip(request))
     response = RedirectResponse(frontend_url("/login"), status_code=303)
     response.delete_cookie(
         get_settings().session_cookie_name,

@@ -3,22 +3,35 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from nfp_app import db, signin, tokens_service
-from nfp_app.api.deps import UNAUTHORIZED, Caller, unauthorized
-from nfp_app.api.schemas import Token, is_storable
+from nfp_app.api.deps import UNAUTHORIZED, Caller, request_ip, unauthorized
+from nfp_app.api.schemas import Error, Token, is_storable
 from nfp_app.tokens_service import TokenUser
 
 router = APIRouter(tags=["auth"])
 
+THROTTLED: dict[int | str, dict[str, Any]] = {
+    429: {
+        "model": Error,
+        "description": "Too many failed sign-ins for this account or client; retry later",
+        "headers": {
+            "Retry-After": {
+                "description": "Seconds to wait before the next attempt",
+                "schema": {"type": "integer"},
+            }
+        },
+    }
+}
 
-def _sign_in(username: str, password: str, user_agent: str, ip: str) -> str | None:
+
+def _sign_in(username: str, password: str, user_agent: str, ip: str) -> signin.SignInResult:
     with db.session_scope() as session:
-        result = signin.sign_in(
+        return signin.sign_in(
             session=session,
             # Text the database or bcrypt cannot take (NUL, lone surrogates) matches no one;
             # "" instead still spends a verification, so the answer and its timing stay the same.
@@ -28,29 +41,35 @@ def _sign_in(username: str, password: str, user_agent: str, ip: str) -> str | No
             user_agent=user_agent,
             ip=ip,
         )
-        return None if result is None else result[1].access_token
 
 
-@router.post("/token", responses=UNAUTHORIZED)
+@router.post("/token", responses={**UNAUTHORIZED, **THROTTLED})
 async def login_for_access_token(
     request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()]
 ) -> Token:
     """Trade a username and password for a bearer token bound to a new server-side session."""
     user_agent = request.headers.get("user-agent", "")
-    ip = request.client.host if request.client else ""
-    token = await asyncio.to_thread(_sign_in, form.username, form.password, user_agent, ip)
-    if token is None:
+    result = await asyncio.to_thread(
+        _sign_in, form.username, form.password, user_agent, request_ip(request)
+    )
+    if isinstance(result, signin.Throttled):
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            f"Too many attempts, try again in {result.retry_after} s.",
+            headers={"Retry-After": str(result.retry_after)},
+        )
+    if isinstance(result, signin.BadCredentials):
         raise unauthorized("Incorrect username or password")
-    return Token(access_token=token)
+    return Token(access_token=result.started.access_token)
 
 
-def _revoke(caller: TokenUser) -> None:
+def _revoke(caller: TokenUser, ip: str) -> None:
     with db.session_scope() as session:
-        tokens_service.revoke_token_session(session=session, token_user=caller)
+        tokens_service.revoke_token_session(session=session, token_user=caller, ip=ip)
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT, responses=UNAUTHORIZED)
-async def logout(caller: Caller) -> Response:
+async def logout(request: Request, caller: Caller) -> Response:
     """End the session of this token; the token stops working at once."""
-    await asyncio.to_thread(_revoke, caller)
+    await asyncio.to_thread(_revoke, caller, request_ip(request))
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Query, status
+from fastapi import APIRouter, HTTPException, Path, Query, Request, status
 
 from nfp_app import accounts, db
 from nfp_app.api import errors
-from nfp_app.api.deps import FORBIDDEN, UNAUTHORIZED, Admin, Caller
+from nfp_app.api.deps import FORBIDDEN, UNAUTHORIZED, Admin, Caller, request_ip
 from nfp_app.api.schemas import Error, Item, UserCreate, UserPage, UserPublic, UserUpdate
 from nfp_app.security.policy import PolicyError
 from nfp_app.settings import get_settings
@@ -21,19 +21,23 @@ MAX_ID = 2**31 - 1
 MAX_PAGE_SIZE = 200
 
 
-def _create(body: UserCreate) -> UserPublic:
+def _create(body: UserCreate, ip: str) -> UserPublic:
     with db.session_scope() as session:
         user = accounts.create_user(
-            session=session, username=body.username, password=body.password, email=body.email
+            session=session,
+            username=body.username,
+            password=body.password,
+            email=body.email,
+            ip=ip,
         )
         return UserPublic.from_user(user)
 
 
 @router.post("/", responses={409: {"model": Error, "description": "Username or email taken"}})
-async def create_user(body: UserCreate) -> UserPublic:
+async def create_user(request: Request, body: UserCreate) -> UserPublic:
     """Sign up: create an ordinary account (never an administrator)."""
     try:
-        return await asyncio.to_thread(_create, body)
+        return await asyncio.to_thread(_create, body, request_ip(request))
     except PolicyError as error:
         raise errors.validation_error(error.field, error.message) from None
     except accounts.AccountError as error:
@@ -70,15 +74,19 @@ async def list_users(
     return await asyncio.to_thread(_page, offset, size)
 
 
-def _update(user_id: int, change: UserUpdate) -> UserPublic:
+def _update(user_id: int, change: UserUpdate, actor: str, ip: str) -> UserPublic:
     with db.session_scope() as session:
         user = accounts.get_user(session=session, user_id=user_id)
         if user is None:
             raise accounts.UserNotFoundError()
         if change.is_active is not None:
-            user = accounts.set_active(session=session, user_id=user_id, active=change.is_active)
+            user = accounts.set_active(
+                session=session, user_id=user_id, active=change.is_active, actor=actor, ip=ip
+            )
         if change.is_admin is not None:
-            user = accounts.set_admin(session=session, user_id=user_id, admin=change.is_admin)
+            user = accounts.set_admin(
+                session=session, user_id=user_id, admin=change.is_admin, actor=actor, ip=ip
+            )
         return UserPublic.from_user(user)
 
 
@@ -92,11 +100,15 @@ def _update(user_id: int, change: UserUpdate) -> UserPublic:
     },
 )
 async def update_user(
-    user_id: Annotated[int, Path(ge=1, le=MAX_ID)], change: UserUpdate, _admin: Admin
+    request: Request,
+    user_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    change: UserUpdate,
+    admin: Admin,
 ) -> UserPublic:
     """Administrators: enable or disable an account, grant or withdraw administrator rights."""
+    actor = admin.user.username
     try:
-        return await asyncio.to_thread(_update, user_id, change)
+        return await asyncio.to_thread(_update, user_id, change, actor, request_ip(request))
     except accounts.UserNotFoundError:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "No such user.") from None
     except accounts.AccountError as error:

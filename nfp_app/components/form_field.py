@@ -52,3 +52,26 @@ def error_callout(message: Var[str] | str) -> rx.Component:
             message, icon="triangle_alert", color_scheme="red", role="alert", id="form-error"
         ),
     )
+
+
+def credentials_form(*children: rx.Component, on_submit: Any) -> rx.Component:
+    """An rx.form whose fields never land in a URL, even if submitted before the app loaded."""
+    return rx.form(
+        rx.vstack(*children, spacing="3", width="100%"),
+        on_submit=on_submit,
+        # Before hydration a native submit would be a GET with the password in the query string.
+        method="post",
+        width="100%",
+    )
+
+
+def submit_button(label: str, busy_label: str, busy: Var[bool] | bool) -> rx.Component:
+    """The form's button: busy while the server works, disabled until the app has loaded."""
+    return rx.button(
+        rx.cond(busy, busy_label, label),
+        type="submit",
+        loading=busy,
+        disabled=rx.cond(rx.State.is_hydrated, False, True),
+        width="100%",
+        id="submit",
+    )

@@ -42,7 +42,8 @@ def signed_in_frame(*children: rx.Component) -> rx.Component:
     return rx.box(
         cookie_beacon(),
         rx.cond(
-            AuthState.is_authenticated,
+            # A stored snapshot arrives with is_hydrated false; show nothing until on_load ran.
+            rx.State.is_hydrated & AuthState.is_authenticated,
             rx.vstack(nav_bar(), *children, width="100%", spacing="0"),
             rx.center(
                 rx.spinner(size="3"),

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
-from nfp_app.components.form_field import error_callout, form_field
+from nfp_app.components.form_field import (
+    credentials_form,
+    error_callout,
+    form_field,
+    submit_button,
+)
 from nfp_app.components.layout import auth_card
 from nfp_app.state.login import LoginState
 
@@ -13,37 +18,26 @@ def login_page() -> rx.Component:
     """Username, password, remember me, and a link to sign up."""
     return auth_card(
         "Sign in",
-        rx.form(
-            rx.vstack(
-                form_field("Username", "username", autocomplete="username", max_length=256),
-                form_field(
-                    "Password",
-                    "password",
-                    input_type="password",
-                    autocomplete="current-password",
-                    max_length=1024,
-                ),
-                rx.el.label(
-                    rx.hstack(
-                        rx.checkbox(name="remember_me", id="remember_me"),
-                        rx.text("Remember me for 30 days", size="2"),
-                        align="center",
-                    ),
-                    html_for="remember_me",
-                ),
-                error_callout(LoginState.error),
-                rx.button(
-                    rx.cond(LoginState.busy, "Signing in…", "Sign in"),
-                    type="submit",
-                    loading=LoginState.busy,
-                    width="100%",
-                    id="submit",
-                ),
-                spacing="3",
-                width="100%",
+        credentials_form(
+            form_field("Username", "username", autocomplete="username", max_length=256),
+            form_field(
+                "Password",
+                "password",
+                input_type="password",
+                autocomplete="current-password",
+                max_length=1024,
             ),
+            rx.el.label(
+                rx.hstack(
+                    rx.checkbox(name="remember_me", id="remember_me"),
+                    rx.text("Remember me for 30 days", size="2"),
+                    align="center",
+                ),
+                html_for="remember_me",
+            ),
+            error_callout(LoginState.error),
+            submit_button("Sign in", "Signing in…", LoginState.busy),
             on_submit=LoginState.submit,
-            width="100%",
         ),
         rx.text(
             "No account yet? ",

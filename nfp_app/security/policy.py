@@ -2,15 +2,46 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from collections.abc import Iterable
+
+from zxcvbn import zxcvbn
+from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 USERNAME_MIN_LENGTH = 3
 USERNAME_MAX_LENGTH = 32
-PASSWORD_MIN_LENGTH = 8
+# The default of the PASSWORD_MIN_LENGTH setting; callers pass the configured value.
+PASSWORD_MIN_LENGTH = 12
 PASSWORD_MAX_LENGTH = 1024
 EMAIL_MAX_LENGTH = 254
 
+# zxcvbn refuses longer input; the first 72 characters are enough to rate a password.
+STRENGTH_MAX_CHARS = 72
+APP_NAMES = ("nfp_app", "nfp app", "nfpapp")
+STRENGTH_LABELS = ("Very weak", "Weak", "Fair", "Good", "Strong")
+# Long, well-known passwords that zxcvbn's list (mostly shorter ones) lacks.
+_EXTRA_COMMON_PASSWORDS = frozenset(
+    {
+        "123456789012",
+        "1234567890123",
+        "12345678901234",
+        "correcthorsebatterystaple",
+        "iloveyou1234",
+        "letmein12345",
+        "password1234",
+        "password12345",
+        "password123456",
+        "passwordpassword",
+        "qwerty123456789",
+        "qwertyuiop123",
+        "qwertyuiopasdfgh",
+        "welcome12345",
+    }
+)
+# Control, format (zero-width, bidi) and surrogate characters have no place in an address.
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs"})
 _USERNAME_PUNCTUATION = frozenset("._-")
 _LETTER_OR_DIGIT = frozenset({"Lu", "Ll", "Lt", "Lm", "Lo", "Nd"})
 # Deliberately loose: one @, no spaces, a dot in the domain. Delivery is the real test.
@@ -53,28 +84,9 @@ def check_email(email: str | None) -> str | None:
     if email is None or not email.strip():
         return None
     value = email.strip()
-    if len(value) > EMAIL_MAX_LENGTH or not _EMAIL_PATTERN.match(value):
+    invisible = any(unicodedata.category(char) in _INVISIBLE_CATEGORIES for char in value)
+    if invisible or len(value) > EMAIL_MAX_LENGTH or not _EMAIL_PATTERN.match(value):
         raise PolicyError("email", "Enter a valid email address, or leave it empty.")
-    return value
-
-
-def check_password(password: str) -> str:
-    """Return the password NFKC-normalised or raise PolicyError; length counts code points."""
-    if len(password) > PASSWORD_MAX_LENGTH:
-        raise PolicyError(
-            "password", f"Password must be at most {PASSWORD_MAX_LENGTH} characters long."
-        )
-    value = unicodedata.normalize("NFKC", password)
-    if "\x00" in value:
-        raise PolicyError("password", "Password must not contain a NUL character.")
-    if len(value) < PASSWORD_MIN_LENGTH:
-        raise PolicyError(
-            "password", f"Password must be at least {PASSWORD_MIN_LENGTH} characters long."
-        )
-    if len(value) > PASSWORD_MAX_LENGTH:
-        raise PolicyError(
-            "password", f"Password must be at most {PASSWORD_MAX_LENGTH} characters long."
-        )
     return value
 
 
@@ -83,21 +95,75 @@ def normalize_password(password: str) -> str:
     return unicodedata.normalize("NFKC", password)
 
 
-def password_strength(password: str) -> tuple[int, str]:
-    """A rough 0-4 score and label for the live hint on the signup page."""
+@functools.cache
+def _common_passwords() -> frozenset[str]:
+    bundled = (word.casefold() for word in FREQUENCY_LISTS["passwords"])
+    return frozenset(bundled) | _EXTRA_COMMON_PASSWORDS
+
+
+def is_common_password(password: str) -> bool:
+    """Whether the password is on the bundled list of common and breached passwords."""
+    return normalize_password(password).casefold() in _common_passwords()
+
+
+def _context_words(username: str, email: str | None) -> Iterable[tuple[str, str]]:
+    yield normalize_username(username), "Password is too close to your username."
+    local_part = (email or "").partition("@")[0]
+    yield normalize_username(local_part), "Password is too close to your email address."
+    for name in APP_NAMES:
+        yield name, "Password is too close to the name of this app."
+
+
+def password_weakness(
+    password: str, *, username: str = "", email: str | None = None, min_length: int
+) -> str | None:
+    """Why a normalised password is guessable (common, or built on a name), or None."""
+    folded = password.casefold()
+    if folded in _common_passwords():
+        return "This password is on a list of common or breached passwords; choose another."
+    for word, reason in _context_words(username, email):
+        # Short words would match by chance; what is left without the word must be long enough.
+        if len(word) >= USERNAME_MIN_LENGTH and len(folded.replace(word, "")) < min_length:
+            return reason
+    return None
+
+
+def check_password(
+    password: str,
+    *,
+    username: str = "",
+    email: str | None = None,
+    min_length: int = PASSWORD_MIN_LENGTH,
+) -> str:
+    """Return the password NFKC-normalised or raise PolicyError; length counts code points."""
+    too_long = f"Password must be at most {PASSWORD_MAX_LENGTH} characters long."
+    # Checked before normalising, so a megabyte of input costs nothing.
+    if len(password) > PASSWORD_MAX_LENGTH:
+        raise PolicyError("password", too_long)
+    value = normalize_password(password)
+    if "\x00" in value:
+        raise PolicyError("password", "Password must not contain a NUL character.")
+    if len(value) < min_length:
+        raise PolicyError("password", f"Password must be at least {min_length} characters long.")
+    if len(value) > PASSWORD_MAX_LENGTH:
+        raise PolicyError("password", too_long)
+    weakness = password_weakness(value, username=username, email=email, min_length=min_length)
+    if weakness is not None:
+        raise PolicyError("password", weakness)
+    return value
+
+
+def password_strength(
+    password: str, *, min_length: int = PASSWORD_MIN_LENGTH, user_inputs: Iterable[str] = ()
+) -> tuple[int, str]:
+    """A 0-4 zxcvbn score and its label, for the live hint on the signup page."""
     if not password:
         return 0, ""
-    if len(password) < PASSWORD_MIN_LENGTH:
-        return 0, f"Too short: at least {PASSWORD_MIN_LENGTH} characters"
-    classes = sum(
-        (
-            any(c.islower() for c in password),
-            any(c.isupper() for c in password),
-            any(c.isdigit() for c in password),
-            any(not c.isalnum() for c in password),
-        )
-    )
-    distinct = len(set(password))
-    score = 1 + (len(password) >= 12) + (len(password) >= 16) + (classes >= 3 and distinct >= 8)
-    score = min(score, 4) if distinct > 3 else 1
-    return score, ("Weak", "Weak", "Fair", "Good", "Strong")[score]
+    value = normalize_password(password)
+    if len(value) < min_length:
+        return 0, f"Too short: at least {min_length} characters"
+    if password_weakness(value, min_length=min_length) is not None:
+        return 0, "Too common"
+    result = zxcvbn(value[:STRENGTH_MAX_CHARS], user_inputs=[*APP_NAMES, *user_inputs])
+    score = max(0, min(4, int(result["score"])))
+    return score, STRENGTH_LABELS[score]

@@ -46,13 +46,23 @@ def _load_page(page: int, page_size: int) -> tuple[list[UserRow], int]:
 class AdminState(AuthState):
     """The signed-in page; the table is filled only for a live administrator session."""
 
-    rows: list[UserRow] = []  # noqa: RUF012  (Reflex copies state defaults per client)
     page: int = 1
     page_count: int = 1
-    total_users: int = 0
+    _rows: list[UserRow] = []  # noqa: RUF012  (Reflex copies state defaults per client)
+    _total_users: int = 0
+
+    @rx.var(cache=False)
+    def rows(self) -> list[UserRow]:
+        """This page of users, for the connection that checked the admin session."""
+        return self._rows if self._checked_here() else []
+
+    @rx.var(cache=False)
+    def total_users(self) -> int:
+        """How many users exist; 0 hides the table."""
+        return self._total_users if self._checked_here() else 0
 
     def _clear_table(self) -> None:
-        self.rows, self.page, self.page_count, self.total_users = [], 1, 1, 0
+        self._rows, self.page, self.page_count, self._total_users = [], 1, 1, 0
 
     @rx.event
     async def open_page(self):
@@ -66,12 +76,12 @@ class AdminState(AuthState):
             return self._login_redirect() if user is None else None
         page_size = get_settings().users_page_size
         rows, total = await asyncio.to_thread(_load_page, max(page, 1), page_size)
-        self.total_users = total
+        self._total_users = total
         self.page_count = max(1, math.ceil(total / page_size))
         if page > self.page_count:
             rows, total = await asyncio.to_thread(_load_page, self.page_count, page_size)
             page = self.page_count
-        self.rows, self.page = rows, max(page, 1)
+        self._rows, self.page = rows, max(page, 1)
         return None
 
     @rx.event

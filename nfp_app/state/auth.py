@@ -64,15 +64,14 @@ def _resume_session(secret: str) -> tuple[int, User] | None:
         return sessions.resume(session=session, secret=secret)
 
 
-def _revoke_session(session_id: int) -> None:
+def _end_session(session_id: int, ip: str) -> None:
     with db.session_scope() as session:
-        sessions.revoke(session=session, session_id=session_id)
+        sessions.end(session=session, session_id=session_id, ip=ip)
 
 
 class AuthState(rx.State):
     """The session of this browser tab; page states inherit from it."""
 
-    user: UserView | None = None
     # A one-time, one-minute URL that the cookie beacon loads to set or clear the HttpOnly cookie.
     handoff_url: str = ""
     _after_handoff: str = ""
@@ -80,19 +79,34 @@ class AuthState(rx.State):
     # kept (it is no credential by itself); secrets and tokens stay out of the state, which the
     # state manager pickles to disk or Redis.
     _session_id: int | None = None
+    # Account data is shown only to the websocket connection that last checked the session.
+    # A reload reconnects with the same client token, and Reflex sends the stored state before
+    # on_load runs; the session may have ended since, so the old data must not ride along.
+    _user: UserView | None = None
+    _checked_by: str = ""
 
-    @rx.var
+    def _checked_here(self) -> bool:
+        return bool(self._checked_by) and self._checked_by == self.router.session.session_id
+
+    @rx.var(cache=False)
+    def user(self) -> UserView | None:
+        """The signed-in user, once this connection has checked the session."""
+        return self._user if self._checked_here() else None
+
+    @rx.var(cache=False)
     def is_authenticated(self) -> bool:
         """Whether a user is signed in; pages gate protected content on this."""
-        return self.user is not None
+        return self._user is not None and self._checked_here()
 
     def _forget(self) -> None:
-        self.user = None
+        self._user = None
+        self._checked_by = ""
         self._session_id = None
 
     def _remember(self, session_id: int, user: User) -> None:
         self._session_id = session_id
-        self.user = user_view(user)
+        self._user = user_view(user)
+        self._checked_by = self.router.session.session_id
 
     async def _require_login(self) -> User | None:
         """Every protected handler starts here: the live user of this tab, restored from the
@@ -146,6 +160,6 @@ class AuthState(rx.State):
     async def logout(self):
         """End the session on the server, forget it here, and have the backend clear the cookie."""
         if self._session_id is not None:
-            await asyncio.to_thread(_revoke_session, self._session_id)
+            await asyncio.to_thread(_end_session, self._session_id, self.router.session.client_ip)
         self._forget()
         self._begin_handoff(backend_url("/auth/logout"), "/login")

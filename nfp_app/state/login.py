@@ -7,8 +7,7 @@ from typing import Any
 
 import reflex as rx
 
-from nfp_app import db, sessions, signin
-from nfp_app.models import User
+from nfp_app import db, signin
 from nfp_app.security.redirects import safe_next
 from nfp_app.state.auth import AuthState
 from nfp_app.urls import backend_url
@@ -17,9 +16,23 @@ from nfp_app.urls import backend_url
 BAD_CREDENTIALS = "Incorrect username or password."
 
 
+def throttled_message(retry_after: int) -> str:
+    """What the form says while sign-ins for this account or address are paused."""
+    return f"Too many attempts, try again in {retry_after} s."
+
+
+def error_for(result: signin.SignInResult) -> str:
+    """The form's error for a sign-in result; empty when the user is signed in."""
+    if isinstance(result, signin.Throttled):
+        return throttled_message(result.retry_after)
+    if isinstance(result, signin.BadCredentials):
+        return BAD_CREDENTIALS
+    return ""
+
+
 def _sign_in(
     username: str, password: str, persistent: bool, user_agent: str, ip: str
-) -> tuple[User, sessions.StartedSession] | None:
+) -> signin.SignInResult:
     with db.session_scope() as session:
         return signin.sign_in(
             session=session,
@@ -53,7 +66,7 @@ class LoginState(AuthState):
         """On load: a signed-in tab goes straight on; otherwise show a clean form."""
         self.error = ""
         self.busy = False
-        if self.user is not None and await self._require_login() is not None:
+        if await self._require_login() is not None:
             return rx.redirect(self._next_path(), replace=True)
         return None
 
@@ -84,12 +97,11 @@ class LoginState(AuthState):
             )
         finally:
             self.busy = False
-        if result is None:
-            self.error = BAD_CREDENTIALS
+        if not isinstance(result, signin.SignedIn):
+            self.error = error_for(result)
             yield rx.set_value("password", "")
             return
-        user, started = result
-        self._remember(started.session_id, user)
+        self._remember(result.started.session_id, result.user)
         self._begin_handoff(
-            backend_url(f"/auth/session?code={started.handoff_code}"), self._next_path()
+            backend_url(f"/auth/session?code={result.started.handoff_code}"), self._next_path()
         )

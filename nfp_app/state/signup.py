@@ -6,10 +6,12 @@ import asyncio
 from typing import Any
 
 import reflex as rx
+from reflex_base.event import EventSpec
 
 from nfp_app import accounts, db, sessions
 from nfp_app.models import User
 from nfp_app.security import policy
+from nfp_app.settings import get_settings
 from nfp_app.state.auth import AuthState
 from nfp_app.state.login import form_text
 from nfp_app.urls import backend_url
@@ -20,7 +22,7 @@ def _sign_up(
 ) -> tuple[User, sessions.StartedSession]:
     with db.session_scope() as session:
         user = accounts.create_user(
-            session=session, username=username, password=password, email=email or None
+            session=session, username=username, password=password, email=email or None, ip=ip
         )
         started = sessions.start(
             session=session, user=user, persistent=False, user_agent=user_agent, ip=ip
@@ -49,19 +51,28 @@ class SignupState(AuthState):
         """On load: a signed-in tab goes to the admin page; otherwise show a clean form."""
         self._clear_errors()
         self.strength_score, self.strength_label, self.busy = 0, "", False
-        if self.user is not None and await self._require_login() is not None:
+        if await self._require_login() is not None:
             return rx.redirect("/admin", replace=True)
         return None
 
     @rx.event
-    def rate_password(self, value: str):
-        """Update the strength hint; the password itself is not kept."""
-        score, label = policy.password_strength(value if isinstance(value, str) else "")
+    async def rate_password(self, value: str):
+        """Update the strength hint (zxcvbn, off the event loop); the password is not kept."""
+        text = value[: policy.PASSWORD_MAX_LENGTH] if isinstance(value, str) else ""
+        min_length = get_settings().password_min_length
+        score, label = await asyncio.to_thread(
+            policy.password_strength, text, min_length=min_length
+        )
         self.strength_score, self.strength_label = score, label
 
     def _field_error(self, field: str, message: str) -> None:
         attribute = f"{field}_error"
         setattr(self, attribute if hasattr(self, attribute) else "form_error", message)
+
+    def _clear_passwords(self) -> list[EventSpec]:
+        """Empty both password fields and the hint that rated what was in them."""
+        self.strength_score, self.strength_label = 0, ""
+        return [rx.set_value("password", ""), rx.set_value("confirm", "")]
 
     @rx.event
     async def submit(self, form_data: dict[str, Any]):
@@ -74,7 +85,7 @@ class SignupState(AuthState):
         password = form_text(form_data, "password")
         if password != form_text(form_data, "confirm"):
             self.confirm_error = "The passwords do not match."
-            yield [rx.set_value("password", ""), rx.set_value("confirm", "")]
+            yield self._clear_passwords()
             return
         self.busy = True
         yield
@@ -89,7 +100,7 @@ class SignupState(AuthState):
             )
         except (policy.PolicyError, accounts.AccountError) as error:
             self._field_error(error.field, error.message)
-            yield [rx.set_value("password", ""), rx.set_value("confirm", "")]
+            yield self._clear_passwords()
             return
         finally:
             self.busy = False

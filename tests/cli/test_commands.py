@@ -100,7 +100,7 @@ def test_create_refusals(cli: Cli) -> None:
     bad_name = cli("create-user", "a b")
     assert (bad_name.code, "Username may contain only" in bad_name.err) == (REFUSED, True)
     short = cli("create-user", "bob", password="short")
-    assert (short.code, "at least 8 characters" in short.err) == (REFUSED, True)
+    assert (short.code, "at least 12 characters" in short.err) == (REFUSED, True)
     assert cli("create-user").code == USAGE
 
 
