@@ -9,5 +9,6 @@ ensure_venv() {  # ensure_venv REQUIREMENTS_FILE
     if [ ! -x .venv/bin/python ]; then
         python3 -m venv .venv
     fi
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$1"
+    # constraints.txt pins every transitive dependency too, so every install is the same.
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$1" -c constraints.txt
 }
