@@ -88,7 +88,7 @@ def start_live_app(
     }
     env.pop("REFLEX_ENV_MODE", None)
     # Separate build folders let several checkouts or agents run live apps at once.
-    if web_dir := os.environ.get("LIVE_APP_WEB_WORKDIR"):
+    if (web_dir := os.environ.get("LIVE_APP_WEB_WORKDIR")) and "REFLEX_WEB_WORKDIR" not in settings:
         env["REFLEX_WEB_WORKDIR"] = web_dir
     env["REFLEX_STATES_WORKDIR"] = str(workdir / "states")
     command = [sys.executable, "-m", "reflex", "run", "--env", "prod"]
