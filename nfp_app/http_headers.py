@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from nfp_app.security.client_ip import is_https
+from nfp_app.settings import get_settings
 
 _ALWAYS = {
     "X-Content-Type-Options": "nosniff",
@@ -27,7 +30,11 @@ class SecurityHeadersMiddleware:
             await self.app(scope, receive, send)
             return
         path: str = scope.get("path", "")
-        secure = scope.get("scheme") == "https"
+        secure = is_https(
+            scope.get("scheme", ""),
+            Headers(scope=scope).get("x-forwarded-proto", ""),
+            trusted_proxy_hops=get_settings().trusted_proxy_hops,
+        )
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -16,9 +16,12 @@ from nfp_app.state.admin import AdminState
 from nfp_app.state.auth import AuthState
 from nfp_app.state.login import LoginState
 from nfp_app.state.signup import SignupState
+from nfp_app.state.snapshots import keep_credentials_out_of_snapshots
 
 # Fails fast, with a clear message, when production has no usable SECRET_KEY.
 signin.warn_if_unthrottled(get_settings())
+# The session cookie must not be pickled to .states/ or Redis with the handshake headers.
+keep_credentials_out_of_snapshots()
 
 # Transformers apply in order: Reflex is mounted under the API, then everything gets the headers.
 app = rx.App(api_transformer=[create_api(), SecurityHeadersMiddleware])

@@ -22,7 +22,7 @@ from sqlmodel import Session  # noqa: E402
 from nfp_app import db  # noqa: E402
 from tests.support.databases import PostgresTemplate, sqlite_url  # noqa: E402
 
-pytest_plugins = ["tests.support.live_app", "tests.support.overrides"]
+pytest_plugins = ["tests.support.live_app", "tests.support.overrides", "tests.support.browser"]
 
 
 @pytest.fixture(scope="session")

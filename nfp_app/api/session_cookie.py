@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse
 
 from nfp_app import db, sessions
 from nfp_app.api.deps import request_ip
+from nfp_app.security.client_ip import is_https
 from nfp_app.security.redirects import safe_next
 from nfp_app.settings import get_settings
 from nfp_app.urls import frontend_url
@@ -19,6 +20,15 @@ router = APIRouter(prefix="/auth", include_in_schema=False)
 def _redeem(code: str) -> sessions.RedeemedHandoff | None:
     with db.session_scope() as session:
         return sessions.redeem_handoff(session=session, code=code)
+
+
+def _secure(request: Request) -> bool:
+    # Behind a TLS-terminating proxy the app sees http; a trusted proxy says what the browser used.
+    return is_https(
+        request.url.scheme,
+        request.headers.get("x-forwarded-proto", ""),
+        trusted_proxy_hops=get_settings().trusted_proxy_hops,
+    )
 
 
 def _no_store(response: RedirectResponse) -> RedirectResponse:
@@ -40,7 +50,7 @@ async def set_session_cookie(request: Request, code: str = "", next: str = "") -
         path="/",
         httponly=True,
         samesite="lax",
-        secure=request.url.scheme == "https",
+        secure=_secure(request),
     )
     return _no_store(response)
 
@@ -64,6 +74,6 @@ async def clear_session_cookie(request: Request) -> RedirectResponse:
         path="/",
         httponly=True,
         samesite="lax",
-        secure=request.url.scheme == "https",
+        secure=_secure(request),
     )
     return _no_store(response)

@@ -11,3 +11,13 @@ def client_ip(peer: str, forwarded_for: str, *, trusted_proxy_hops: int) -> str:
     if len(forwarded) >= trusted_proxy_hops:
         return forwarded[-trusted_proxy_hops]
     return peer
+
+
+def is_https(scheme: str, forwarded_proto: str, *, trusted_proxy_hops: int) -> bool:
+    """Whether the client used https: the scheme, or X-Forwarded-Proto as trusted proxies say."""
+    if scheme == "https":
+        return True
+    if trusted_proxy_hops <= 0:
+        return False
+    forwarded = [part.strip().lower() for part in forwarded_proto.split(",") if part.strip()]
+    return len(forwarded) >= trusted_proxy_hops and forwarded[-trusted_proxy_hops] == "https"

@@ -111,7 +111,10 @@ class AuthState(rx.State):
     async def _require_login(self) -> User | None:
         """Every protected handler starts here: the live user of this tab, restored from the
         cookie when needed, or None with the signed-in state cleared."""
-        if self._session_id is not None:
+        # The stored session id counts only on the connection that proved it. Reflex hands the
+        # stored state to anyone who connects with its client token, so a new connection (a
+        # reload, or a thief with a copied token) must bring the HttpOnly cookie again.
+        if self._session_id is not None and self._checked_here():
             user = await asyncio.to_thread(_check_session, self._session_id)
             if user is not None:
                 self._remember(self._session_id, user)
@@ -159,7 +162,8 @@ class AuthState(rx.State):
     @rx.event
     async def logout(self):
         """End the session on the server, forget it here, and have the backend clear the cookie."""
-        if self._session_id is not None:
+        # Only a connection that proved the session may end it; /auth/logout ends the cookie's.
+        if self._session_id is not None and self._checked_here():
             await asyncio.to_thread(_end_session, self._session_id, self.router.session.client_ip)
         self._forget()
         self._begin_handoff(backend_url("/auth/logout"), "/login")

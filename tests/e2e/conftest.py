@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -17,13 +17,10 @@ from urllib.parse import quote
 import pytest
 from playwright._impl._api_structures import SetCookieParam as NewCookie
 from playwright.sync_api import (
-    Browser,
     BrowserContext,
-    Dialog,
     Page,
     ViewportSize,
     expect,
-    sync_playwright,
 )
 from playwright.sync_api import Cookie as BrowserCookie
 
@@ -263,60 +260,9 @@ def make_admin(app: LiveApp, username: str, password: str = PASSWORD) -> None:
     assert f"Created administrator {username!r}" in result.stdout
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    """One headless Chromium for the whole session."""
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
+# The browser fixtures (browser, new_context, context, dialogs, page) live in the plugin
+# tests/support/browser.py, so that tests/e2e and tests/security share one Chromium.
 ContextFactory = Callable[..., BrowserContext]
-
-
-@pytest.fixture
-def new_context(browser: Browser) -> Iterator[ContextFactory]:
-    """Make extra browser contexts (separate cookie jars), optionally seeded with cookies."""
-    made: list[BrowserContext] = []
-
-    def make(cookies: list[NewCookie] | None = None) -> BrowserContext:
-        context = browser.new_context(viewport=VIEWPORT)
-        context.set_default_timeout(15_000)
-        if cookies:
-            context.add_cookies(cookies)
-        made.append(context)
-        return context
-
-    yield make
-    for context in made:
-        context.close()
-
-
-@pytest.fixture
-def context(new_context: ContextFactory) -> BrowserContext:
-    """A fresh browser context for one test."""
-    return new_context()
-
-
-@pytest.fixture
-def dialogs() -> list[str]:
-    """Messages of any alert/confirm/prompt dialogs the pages opened."""
-    return []
-
-
-@pytest.fixture
-def page(context: BrowserContext, dialogs: list[str]) -> Iterator[Page]:
-    """A fresh page; any dialog fails the test, since errors must be shown inline."""
-
-    def on_dialog(dialog: Dialog) -> None:
-        dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    opened = watch_page(context.new_page())
-    opened.on("dialog", on_dialog)
-    yield opened
-    assert not dialogs, f"the page opened dialogs: {dialogs}"
 
 
 def new_page(context: BrowserContext) -> Page:

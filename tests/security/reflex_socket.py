@@ -1,0 +1,165 @@
+"""A raw Socket.IO client for the live app's Reflex websocket, as a script would use it."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import urljoin
+
+import httpx
+import reflex as rx
+import socketio
+from reflex.state import BaseState
+
+from nfp_app.state.auth import AuthState
+from nfp_app.state.login import LoginState
+from tests.support.live_app import LiveApp
+
+NAMESPACE = "/_event"
+COOKIE_NAME = "nfp_session"
+# Replies that name nothing of the server's insides; the generic prod toast is fine.
+INTERNALS = ("Traceback", "sqlalchemy", "psycopg2", "SELECT ", 'File "')
+
+
+def handler(state: type[BaseState], name: str) -> str:
+    """The wire name of an event handler."""
+    return f"{state.get_full_name()}.{name}"
+
+
+class ReflexSocket:
+    """One connected tab without a browser: emit events, collect every reply."""
+
+    def __init__(self, app: LiveApp, token: str, cookie: str) -> None:
+        self.app = app
+        self.token = token
+        self.messages: list[Any] = []
+        self._last = time.monotonic()
+        self._lock = threading.Lock()
+        self._client = socketio.Client(reconnection=False)
+        self._client.on("*", self._received, namespace=NAMESPACE)
+        # websocket-client sends the Origin of the URL itself, which is the app's own origin.
+        self._client.connect(
+            f"{app.base_url}?token={token}",
+            headers={"Cookie": cookie} if cookie else {},
+            transports=["websocket"],
+            namespaces=[NAMESPACE],
+            socketio_path="/_event",
+            wait_timeout=10,
+        )
+
+    def _received(self, event: str, data: Any = None) -> None:
+        with self._lock:
+            self.messages.append([event, data])
+            self._last = time.monotonic()
+
+    @property
+    def connected(self) -> bool:
+        """Whether the server still holds this connection open."""
+        return self._client.connected
+
+    def send(self, name: str, payload: Any = None, *, path: str = "/admin") -> None:
+        """Emit one event as the frontend does, on the given page."""
+        router_data = {"pathname": path, "query": {}, "asPath": path}
+        body = {"name": name, "payload": {} if payload is None else payload}
+        self.send_raw({**body, "router_data": router_data})
+
+    def send_raw(self, data: Any) -> None:
+        """Emit anything at all as an "event" message."""
+        with self._lock:
+            self._last = time.monotonic()
+        self._client.emit("event", data, namespace=NAMESPACE)
+
+    def settle(self, quiet: float = 0.7, limit: float = 30.0) -> None:
+        """Wait until no reply has come for `quiet` seconds."""
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            with self._lock:
+                idle = time.monotonic() - self._last
+            if idle >= quiet:
+                return
+            time.sleep(0.05)
+
+    def wait_for(self, text: str, limit: float = 15.0) -> None:
+        """Wait until some reply contains the text."""
+        deadline = time.monotonic() + limit
+        while text not in self.text():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no reply with {text!r}: {self.text()[-2000:]}")
+            time.sleep(0.05)
+
+    def text(self, since: int = 0) -> str:
+        """Every reply from the `since`-th on, as one JSON text."""
+        with self._lock:
+            return json.dumps(self.messages[since:])
+
+    def redirects(self, since: int = 0) -> list[str]:
+        """The paths the server told this tab to go to."""
+        with self._lock:
+            messages = list(self.messages[since:])
+        paths = []
+        for _, data in messages:
+            for event in (data or {}).get("events", []) if isinstance(data, dict) else []:
+                if event.get("name") == "_redirect":
+                    paths.append(event["payload"]["path"])
+        return paths
+
+    def delta_values(self, var: str) -> list[Any]:
+        """Every value a delta gave the var (named without the `_rx_state_` suffix)."""
+        key = f"{var}_rx_state_"
+        with self._lock:
+            messages = list(self.messages)
+        return [
+            values[key]
+            for _, data in messages
+            if isinstance(data, dict)
+            for values in data.get("delta", {}).values()
+            if key in values
+        ]
+
+    def close(self) -> None:
+        """Disconnect, as closing the tab does."""
+        if self._client.connected:
+            self._client.disconnect()
+
+
+@contextmanager
+def reflex_socket(app: LiveApp, *, token: str = "", cookie: str = "") -> Iterator[ReflexSocket]:
+    """A connected raw client with its own (or the given) client token and Cookie header."""
+    socket = ReflexSocket(app, token or str(uuid.uuid4()), cookie)
+    try:
+        yield socket
+    finally:
+        socket.close()
+
+
+def redeem(app: LiveApp, handoff_url: str) -> str:
+    """Load the cookie beacon's URL as the browser would; the Cookie header it sets."""
+    response = httpx.get(urljoin(app.base_url, handoff_url), follow_redirects=False, timeout=30)
+    assert response.status_code == 303, response.text
+    value = response.cookies.get(COOKIE_NAME)
+    assert value, f"no session cookie from {handoff_url}: {response.headers}"
+    return f"{COOKIE_NAME}={value}"
+
+
+def sign_in(socket: ReflexSocket, username: str, password: str) -> str:
+    """Submit the login form over the socket, redeem the handoff; the session Cookie header."""
+    socket.send(handler(rx.State, "hydrate"), path="/login")
+    form = {"username": username, "password": password}
+    socket.send(handler(LoginState, "submit"), {"form_data": form}, path="/login")
+    socket.wait_for('"handoff_url_rx_state_": "/auth/session?code=')
+    urls = [url for url in socket.delta_values("handoff_url") if url]
+    cookie = redeem(socket.app, urls[-1])
+    # The beacon has loaded: the page finishes the handoff, as the browser's onLoad does.
+    socket.send(handler(AuthState, "finish_handoff"), path="/login")
+    socket.settle()
+    return cookie
+
+
+def cookie_secret(cookie: str) -> str:
+    """The secret in a `nfp_session=...` Cookie header."""
+    return cookie.partition("=")[2]

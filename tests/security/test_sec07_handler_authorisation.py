@@ -1,0 +1,183 @@
+"""SEC-7: every event handler of every state authorises on the server, whatever a client sends.
+
+Any client can call any public state method by name with any arguments, so the handlers are
+collected from the app itself and each is called over a raw websocket with junk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import reflex as rx
+import sqlalchemy as sa
+from reflex.state import BaseState
+from reflex_base.config import get_config
+from sqlmodel import Session, col, select
+
+import nfp_app.nfp_app  # noqa: F401  (registers every state of the app)
+from nfp_app import accounts, db
+from nfp_app.models import AuthSession, User
+from nfp_app.state.admin import AdminState
+from nfp_app.state.auth import AuthState
+from tests.e2e.conftest import PASSWORD, create_user, make_admin, unique_name
+from tests.security.reflex_socket import ReflexSocket, handler, reflex_socket, sign_in
+from tests.support.live_app import LiveApp
+
+pytestmark = [pytest.mark.security]
+
+# Every var a client would love to set: the session, the account data and the table.
+PROTECTED_VARS = (
+    "_session_id",
+    "_checked_by",
+    "_user",
+    "_rows",
+    "_total_users",
+    "_after_handoff",
+    "user",
+    "is_authenticated",
+    "rows",
+    "total_users",
+    "page",
+    "page_count",
+    "handoff_url",
+    "router",
+)
+JUNK_PAYLOADS: list[dict[str, Any]] = [
+    {},
+    {"junk": "x"},
+    {"form_data": "not a form"},
+    {"form_data": {"username": ["x"], "password": {"a": 1}, "email": 7}},
+    {"value": None},
+    {"vars": {"x.y": 1}},
+    {"info": 1, "component_stack": None},
+]
+
+
+def _states(state: type[BaseState] = rx.State) -> Iterator[type[BaseState]]:
+    yield state
+    for substate in sorted(state.get_substates(), key=lambda cls: cls.get_full_name()):
+        yield from _states(substate)
+
+
+def all_handlers() -> list[tuple[type[BaseState], str]]:
+    """Every (state, handler name) the app registers, built-in ones included."""
+    return [(state, name) for state in _states() for name in sorted(state.event_handlers)]
+
+
+def _snapshot(engine: sa.Engine) -> tuple[list[Any], list[Any]]:
+    """What no handler may change for a caller without rights: accounts, roles and sessions."""
+    with Session(engine) as session:
+        users = session.exec(select(User).order_by(col(User.id))).all()
+        rows = session.exec(select(AuthSession).order_by(col(AuthSession.id))).all()
+        accounts_now = [
+            (u.id, u.username, u.email, u.hashed_password, u.is_admin, u.is_active) for u in users
+        ]
+        changes = [(u.id, u.password_changed_at) for u in users]
+        sessions_now = [(r.id, r.user_id, r.revoked_at, r.expires_at, r.secret_hash) for r in rows]
+        return [*accounts_now, *changes], sessions_now
+
+
+def test_sec07_no_auto_setters() -> None:
+    """state_auto_setters is off: `setvar` reaches only Reflex's own set_is_hydrated."""
+    assert get_config().state_auto_setters is False
+    for state in _states():
+        setters = {name for name in dir(state) if name.startswith("set_")}
+        assert setters <= {"set_is_hydrated"}, (state.get_full_name(), setters)
+        assert "setvar" in state.event_handlers
+    # Server-only vars never reach the browser, so nothing names them on the client side.
+    assert not {name for name in AuthState.vars if name.startswith("_")}
+    assert {"user", "is_authenticated"} <= set(AuthState.computed_vars)
+    assert {"rows", "total_users"} <= set(AdminState.computed_vars)
+
+
+def test_sec07_handlers_are_the_expected_ones() -> None:
+    """A new handler shows up here, so that its authorisation gets reviewed."""
+    ours = {
+        (state.__name__, name)
+        for state, name in all_handlers()
+        if state.__module__.startswith("nfp_app.") and name != "setvar"
+    }
+    assert ours == {
+        ("AuthState", "ensure_session"),
+        ("AuthState", "finish_handoff"),
+        ("AuthState", "logout"),
+        ("AuthState", "route_home"),
+        ("AdminState", "open_page"),
+        ("AdminState", "next_page"),
+        ("AdminState", "previous_page"),
+        ("LoginState", "open_page"),
+        ("LoginState", "submit"),
+        ("SignupState", "open_page"),
+        ("SignupState", "rate_password"),
+        ("SignupState", "submit"),
+    }
+
+
+def _hammer(socket: ReflexSocket, *, skip: frozenset[str] = frozenset()) -> None:
+    """Call every handler with junk, and setvar on every protected var, on /admin."""
+    for state, name in all_handlers():
+        if name in skip:
+            continue
+        for payload in JUNK_PAYLOADS:
+            socket.send(handler(state, name), payload)
+        socket.send(handler(state, f"_{name}"))
+    for state in _states():
+        for var in PROTECTED_VARS:
+            for value in (1, [{"username": "x"}]):
+                socket.send(handler(state, "setvar"), {"var_name": var, "value": value})
+    # Private methods are no handlers, whatever the name says.
+    for name in ("_require_login", "_remember", "_show_page", "_clear_table"):
+        socket.send(handler(AdminState, name), {"page": 1, "session_id": 1})
+    socket.settle(quiet=1.5, limit=90)
+
+
+def _assert_nothing_leaked(socket: ReflexSocket, *secrets: str) -> None:
+    text = socket.text()
+    for secret in secrets:
+        assert secret not in text, f"{secret!r} reached {socket.token}"
+    assert all(rows == [] for rows in socket.delta_values("rows"))
+    assert all(total == 0 for total in socket.delta_values("total_users"))
+
+
+@pytest.mark.postgres
+def test_sec07_every_handler_with_junk_changes_nothing(live_app: LiveApp) -> None:
+    """Anonymous and ordinary signed-in callers change no account, role or session, see no one."""
+    engine = db.engine_for(live_app.database_url)
+    admin, member = unique_name("boss7"), unique_name("plain7")
+    admin_email = f"{admin}@secret.example"
+    make_admin(live_app, admin)
+    with db.session_scope(engine) as session:
+        user = accounts.find_by_username(session=session, username=admin)
+        assert user is not None
+        user.email = admin_email
+    create_user(live_app, member)
+    # The administrator is signed in elsewhere, so there is a live admin session to aim at.
+    with reflex_socket(live_app) as admin_tab:
+        sign_in(admin_tab, admin, PASSWORD)
+        admin_tab.send(handler(AdminState, "open_page"))
+        admin_tab.wait_for('"role": "Administrator"')
+        before = _snapshot(engine)
+
+        with reflex_socket(live_app) as anonymous:
+            _hammer(anonymous)
+            _assert_nothing_leaked(anonymous, admin, admin_email, member)
+            assert True not in anonymous.delta_values("is_authenticated")
+            # The handlers did run: the protected ones sent this caller to the login page.
+            assert any(path.startswith("/login") for path in anonymous.redirects())
+            assert _snapshot(engine) == before
+
+        with reflex_socket(live_app) as login_tab:
+            cookie = sign_in(login_tab, member, PASSWORD)
+        before = _snapshot(engine)
+        with reflex_socket(live_app, cookie=cookie) as signed_in:
+            signed_in.send(handler(AdminState, "open_page"))
+            signed_in.wait_for(member)
+            # Logging out is the one change a signed-in user may make; SEC-6 covers it.
+            _hammer(signed_in, skip=frozenset({"logout"}))
+            _assert_nothing_leaked(signed_in, admin, admin_email)
+            # Still this user, still signed in, never more than a user.
+            assert signed_in.delta_values("is_authenticated")[-1] is True
+            assert {user["role"] for user in signed_in.delta_values("user") if user} == {"User"}
+        assert _snapshot(engine) == before

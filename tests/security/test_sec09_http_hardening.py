@@ -1,0 +1,138 @@
+"""SEC-9: security headers on pages and API, no-store on auth, HSTS and Secure cookies over https.
+
+The CORS and websocket origin allowlist is tested in tests/api/test_cors.py; the two checks below
+repeat its essentials so that this property is proven in one place.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from nfp_app import accounts, sessions
+from nfp_app.api import create_api
+from nfp_app.http_headers import HSTS, SecurityHeadersMiddleware
+from nfp_app.security.client_ip import is_https
+from tests.api.test_cors import EVIL, _websocket_handshake_status
+from tests.support.live_app import LiveApp
+from tests.support.overrides import Override
+
+pytestmark = [pytest.mark.security]
+
+PASSWORD = "a quiet river at dawn"
+AUTH_PATHS = ("/token", "/users/me/", "/auth/session", "/auth/logout")
+
+
+def _assert_hardened(response: httpx.Response) -> None:
+    where = f"{response.request.method} {response.request.url.path}"
+    headers = response.headers
+    assert headers.get("x-content-type-options") == "nosniff", where
+    assert headers.get("referrer-policy") == "strict-origin-when-cross-origin", where
+    framing = headers.get("x-frame-options") == "DENY"
+    assert framing or "frame-ancestors 'none'" in headers.get("content-security-policy", ""), where
+    assert "strict-transport-security" not in headers, f"HSTS over plain http: {where}"
+
+
+@pytest.mark.postgres
+def test_sec09_headers_on_pages_api_and_assets(live_app: LiveApp) -> None:
+    """Pages, REST answers (200 and 4xx), the OpenAPI document and built assets all carry them."""
+    with httpx.Client(base_url=live_app.base_url, timeout=30) as http:
+        login_page = http.get("/login/")
+        assert login_page.status_code == 200
+        assets = re.findall(r'(?:src|href)="(/assets/[^"]+\.(?:js|css))"', login_page.text)
+        assert assets, "no built asset is linked from /login/"
+        responses = [
+            login_page,
+            http.get("/admin/"),
+            http.get("/openapi.json"),
+            http.get(assets[0]),
+            http.get("/users/me/"),
+            http.post("/token", data={"username": "nobody", "password": "wrong password!"}),
+            http.get("/auth/session?code=nonsense"),
+            http.get("/auth/logout"),
+        ]
+    for response in responses:
+        assert response.status_code < 500
+        _assert_hardened(response)
+        if response.request.url.path.startswith(AUTH_PATHS):
+            assert response.headers.get("cache-control") == "no-store", response.request.url
+
+
+@pytest.mark.postgres
+def test_sec09_origin_allowlist(live_app: LiveApp) -> None:
+    """CORS and the websocket handshake refuse a foreign origin and accept the app's own."""
+    with httpx.Client(base_url=live_app.base_url, timeout=30) as http:
+        foreign = http.get("/users/me/", headers={"Origin": EVIL})
+        assert "access-control-allow-origin" not in foreign.headers
+        own = http.get("/users/me/", headers={"Origin": live_app.base_url})
+        assert own.headers.get("access-control-allow-origin") == live_app.base_url
+    assert _websocket_handshake_status(live_app.base_url, EVIL) != 101
+    assert _websocket_handshake_status(live_app.base_url, live_app.base_url) == 101
+
+
+def test_sec09_https_detection() -> None:
+    """https is the scheme, or X-Forwarded-Proto from as many trusted proxies as configured."""
+    assert is_https("https", "", trusted_proxy_hops=0)
+    assert not is_https("http", "https", trusted_proxy_hops=0)
+    assert is_https("http", "https", trusted_proxy_hops=1)
+    assert is_https("http", "HTTPS", trusted_proxy_hops=1)
+    assert not is_https("http", "http", trusted_proxy_hops=1)
+    assert not is_https("http", "https, http", trusted_proxy_hops=1)
+    assert is_https("http", "https, http", trusted_proxy_hops=2)
+    assert not is_https("http", "https", trusted_proxy_hops=2)
+
+
+async def _ask(base_url: str, headers: dict[str, str], *paths: str) -> list[httpx.Response]:
+    """GET each path from the API wrapped in the headers middleware, as an ASGI server would."""
+    transport = httpx.ASGITransport(app=SecurityHeadersMiddleware(create_api()))
+    async with httpx.AsyncClient(transport=transport, base_url=base_url) as client:
+        return [await client.get(path, headers=headers) for path in paths]
+
+
+@pytest.mark.parametrize(
+    ("base_url", "headers", "hops", "secure"),
+    [
+        ("http://testserver", {}, "0", False),
+        ("https://testserver", {}, "0", True),
+        ("http://testserver", {"X-Forwarded-Proto": "https"}, "0", False),
+        ("http://testserver", {"X-Forwarded-Proto": "https"}, "1", True),
+    ],
+    ids=["http", "https", "forged-proto", "trusted-proxy"],
+)
+def test_sec09_hsts_and_secure_cookie_over_https(
+    sqlite_engine: sa.Engine,
+    override: Override,
+    base_url: str,
+    headers: dict[str, str],
+    hops: str,
+    secure: bool,
+) -> None:
+    """Over https: HSTS everywhere; the session cookie is Secure, HttpOnly and SameSite=Lax."""
+    override(
+        DATABASE_URL=sqlite_engine.url.render_as_string(hide_password=False),
+        TRUSTED_PROXY_HOPS=hops,
+    )
+    with Session(sqlite_engine) as session:
+        user = accounts.create_user(session=session, username="hsts", password=PASSWORD)
+        code = sessions.start(session=session, user=user, persistent=True).handoff_code
+        session.commit()
+    paths = ("/openapi.json", f"/auth/session?code={code}", "/auth/logout")
+    # A thread of its own: Playwright's sync API may already run an event loop in this one.
+    with ThreadPoolExecutor(1) as pool:
+        docs, answer, cleared = pool.submit(asyncio.run, _ask(base_url, headers, *paths)).result()
+    assert answer.status_code == 303
+    for response in (docs, answer, cleared):
+        assert (response.headers.get("strict-transport-security") == HSTS) is secure
+    cookie = answer.headers["set-cookie"]
+    assert cookie.startswith("nfp_session=")
+    assert "HttpOnly" in cookie
+    assert "SameSite=lax" in cookie
+    assert ("Secure" in cookie) is secure
+    assert ("Secure" in cleared.headers["set-cookie"]) is secure
+    assert answer.headers["cache-control"] == "no-store"

@@ -1,0 +1,107 @@
+"""SEC-11: user-controlled text always renders as text, never as HTML or script."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from nfp_app import accounts, db
+from nfp_app.security import policy
+from nfp_app.settings import PROJECT_DIR
+from tests.e2e.conftest import PASSWORD, login, make_admin, unique_name
+from tests.support.live_app import LiveApp
+
+pytestmark = [pytest.mark.security]
+
+# Usernames are allowlisted (SEC-5); the email check accepts any text without spaces or a second @.
+PAYLOADS = (
+    "<img/src=x/onerror=alert(1)>{tag}@x.co",
+    '"><script>alert(2)</script><b>{tag}</b>@x.co',
+)
+RAW_HTML = ("rx.html(", "dangerouslySetInnerHTML", "rx.markdown(", "rx.script(")
+
+
+def test_sec11_only_emails_can_carry_markup() -> None:
+    """The payloads are valid emails, while usernames refuse markup outright."""
+    for payload in PAYLOADS:
+        email = payload.format(tag="t")
+        assert policy.check_email(email) == email
+    for name in ("<b>x</b>", "<img/src=x>", "a&lt;b"):
+        with pytest.raises(policy.PolicyError):
+            policy.check_username(name)
+
+
+def test_sec11_no_component_renders_raw_html() -> None:
+    """No page or component inserts markup: Reflex renders every Var as a text node."""
+    for path in sorted((PROJECT_DIR / "nfp_app").rglob("*.py")):
+        source = path.read_text()
+        for construct in RAW_HTML:
+            assert construct not in source, f"{path} uses {construct}"
+
+
+def _create(app: LiveApp, username: str, email: str) -> None:
+    with db.session_scope(db.engine_for(app.database_url)) as session:
+        accounts.create_user(session=session, username=username, password=PASSWORD, email=email)
+
+
+def _assert_inert(page: Page) -> None:
+    assert page.locator("img[src='x']").count() == 0, "an injected <img> was rendered"
+    assert page.locator("script:has-text('alert(2)')").count() == 0, "an injected <script>"
+    assert page.locator("b", has_text=re.compile("^t[0-9a-f]+$")).count() == 0
+
+
+def _check_table(page: Page, users: dict[str, str]) -> None:
+    """Page the admin table from its last page back until every user's email cell was checked."""
+    label = page.locator("#users-page")
+    expect(label).to_have_text(re.compile(r"^Page 1 of \d+$"))
+    total = int(label.inner_text().rsplit(" ", 1)[1])
+    for number in range(2, total + 1):
+        page.get_by_role("button", name="Next").click()
+        expect(label).to_have_text(f"Page {number} of {total}")
+    missing = dict(users)
+    for number in range(total, 0, -1):
+        if number < total:
+            page.get_by_role("button", name="Previous").click()
+            expect(label).to_have_text(f"Page {number} of {total}")
+        _assert_inert(page)
+        for username, email in list(missing.items()):
+            row = page.locator("#users-table tbody tr", has_text=username)
+            if row.count():
+                expect(row.locator("td").nth(1)).to_have_text(email)
+                del missing[username]
+        if not missing:
+            return
+    raise AssertionError(f"not in the admin table: {sorted(missing)}")
+
+
+@pytest.mark.e2e
+@pytest.mark.postgres
+def test_sec11_markup_in_emails_is_shown_literally(
+    page: Page, live_app: LiveApp, dialogs: list[str]
+) -> None:
+    """In the account card and the admin table the payloads are inert text, shown as typed."""
+    admin = unique_name("xssboss")
+    make_admin(live_app, admin)
+    users = {}
+    for payload in PAYLOADS:
+        tag = f"t{secrets.token_hex(4)}"
+        username, email = unique_name("xss"), payload.format(tag=tag)
+        _create(live_app, username, email)
+        users[username] = email
+
+    for username, email in users.items():
+        login(page, live_app, username)
+        expect(page.locator("#account-email")).to_have_text(email)
+        _assert_inert(page)
+        page.click("#logout")
+        expect(page.locator("#username")).to_be_visible()
+
+    login(page, live_app, admin)
+    _check_table(page, users)
+    injected = "document.querySelectorAll('main img, #users-table img, #users-table b').length"
+    assert page.evaluate(injected) == 0
+    page.wait_for_timeout(300)
+    assert dialogs == []
