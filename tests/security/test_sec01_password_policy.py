@@ -6,6 +6,7 @@ import asyncio
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 
 import pytest
@@ -159,7 +160,10 @@ def test_sec01_strength_uses_zxcvbn_on_the_first_72_characters() -> None:
 
 def test_sec01_signup_meter_sets_score_and_label_but_keeps_no_password() -> None:
     fake = SimpleNamespace(strength_score=-1, strength_label="")
-    asyncio.run(SignupState.rate_password.fn(fake, "violet tractor hums beneath 7 moons"))
+    handler = SignupState.rate_password.fn(fake, "violet tractor hums beneath 7 moons")
+    # Its own thread: Playwright's sync API may already run an event loop in this one.
+    with ThreadPoolExecutor(max_workers=1) as runner:
+        runner.submit(asyncio.run, handler).result()
     assert (fake.strength_score, fake.strength_label) == (4, "Strong")
     assert vars(fake).keys() == {"strength_score", "strength_label"}
     fields = [name for name in SignupState.get_fields() if "password" in name.lower()]
