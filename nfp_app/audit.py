@@ -8,7 +8,7 @@ from typing import Literal
 
 from sqlmodel import Session
 
-from nfp_app.models import AuthEvent, utcnow
+from nfp_app.models import AuthEvent, User, utcnow
 
 Event = Literal[
     "signup",
@@ -61,4 +61,26 @@ def record(
             },
             ensure_ascii=True,
         )
+    )
+
+
+def record_change(
+    session: Session,
+    event: Event,
+    user: User,
+    *,
+    actor: str = "",
+    ip: str = "",
+    note: str = "",
+) -> None:
+    """Record a successful change to an account, naming who made it (an admin or cli:<os user>)."""
+    detail = " ".join(part for part in (note, f"by {actor}" if actor else "") if part)
+    record(
+        session=session,
+        event=event,
+        outcome="success",
+        user_id=user.id,
+        username=user.username,
+        ip=ip,
+        detail=detail,
     )

@@ -18,7 +18,7 @@ from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from nfp_app import accounts, db
+from nfp_app import account_changes, accounts, db
 from nfp_app.models import User
 from nfp_app.security.policy import PolicyError
 from nfp_app.settings import SettingsError, get_settings
@@ -69,7 +69,7 @@ def transaction() -> Iterator[Session]:
     try:
         with db.session_scope() as session:
             yield session
-    except (PolicyError, accounts.LastAdminError, accounts.UsernameTakenError) as error:
+    except (PolicyError, account_changes.LastAdminError, accounts.UsernameTakenError) as error:
         raise fail(str(error)) from None
     except accounts.UserNotFoundError as error:
         raise fail(str(error), EXIT_NOT_FOUND) from None
@@ -134,7 +134,9 @@ def set_password(username: Username) -> None:
     password = read_password()
     with transaction() as session:
         user = lookup(session, username)
-        accounts.set_password(session=session, user_id=_id(user), password=password, actor=actor())
+        account_changes.set_password(
+            session=session, user_id=_id(user), password=password, actor=actor()
+        )
         typer.echo(f"Password of {user.username!r} changed; their sessions were ended.")
 
 
@@ -156,7 +158,7 @@ def disable(username: Username) -> None:
     _change(
         username,
         "Disabled",
-        lambda s, i: accounts.set_active(session=s, user_id=i, active=False, actor=actor()),
+        lambda s, i: account_changes.set_active(session=s, user_id=i, active=False, actor=actor()),
     )
 
 
@@ -166,7 +168,7 @@ def enable(username: Username) -> None:
     _change(
         username,
         "Enabled",
-        lambda s, i: accounts.set_active(session=s, user_id=i, active=True, actor=actor()),
+        lambda s, i: account_changes.set_active(session=s, user_id=i, active=True, actor=actor()),
     )
 
 
@@ -176,7 +178,7 @@ def promote(username: Username) -> None:
     _change(
         username,
         "Promoted",
-        lambda s, i: accounts.set_admin(session=s, user_id=i, admin=True, actor=actor()),
+        lambda s, i: account_changes.set_admin(session=s, user_id=i, admin=True, actor=actor()),
     )
 
 
@@ -186,7 +188,7 @@ def demote(username: Username) -> None:
     _change(
         username,
         "Demoted",
-        lambda s, i: accounts.set_admin(session=s, user_id=i, admin=False, actor=actor()),
+        lambda s, i: account_changes.set_admin(session=s, user_id=i, admin=False, actor=actor()),
     )
 
 
@@ -196,7 +198,7 @@ def revoke_sessions(username: Username) -> None:
     _change(
         username,
         "Ended all sessions of",
-        lambda s, i: accounts.revoke_sessions(session=s, user_id=i, actor=actor()),
+        lambda s, i: account_changes.revoke_sessions(session=s, user_id=i, actor=actor()),
     )
 
 
@@ -211,7 +213,7 @@ def delete(
     _change(
         username,
         "Deleted",
-        lambda s, i: accounts.delete_user(session=s, user_id=i, actor=actor()),
+        lambda s, i: account_changes.delete_user(session=s, user_id=i, actor=actor()),
     )
 
 

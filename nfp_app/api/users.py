@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request, status
 
-from nfp_app import accounts, db
+from nfp_app import account_changes, accounts, db
 from nfp_app.api import errors
 from nfp_app.api.deps import FORBIDDEN, UNAUTHORIZED, Admin, Caller, request_ip
 from nfp_app.api.schemas import Error, Item, UserCreate, UserPage, UserPublic, UserUpdate
@@ -80,11 +80,11 @@ def _update(user_id: int, change: UserUpdate, actor: str, ip: str) -> UserPublic
         if user is None:
             raise accounts.UserNotFoundError()
         if change.is_active is not None:
-            user = accounts.set_active(
+            user = account_changes.set_active(
                 session=session, user_id=user_id, active=change.is_active, actor=actor, ip=ip
             )
         if change.is_admin is not None:
-            user = accounts.set_admin(
+            user = account_changes.set_admin(
                 session=session, user_id=user_id, admin=change.is_admin, actor=actor, ip=ip
             )
         return UserPublic.from_user(user)

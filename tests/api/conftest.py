@@ -14,7 +14,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from nfp_app import accounts, db
+from nfp_app import account_changes, accounts, db
 from tests.support.live_app import LiveApp
 
 PASSWORD = "correct horse battery"
@@ -113,8 +113,8 @@ def bootstrap_admin(live_app: LiveApp, live_engine: sa.Engine) -> Account:
 def restore_admin(engine: sa.Engine, account: Account) -> None:
     """Make the account an active administrator again, whatever earlier requests did."""
     with db.session_scope(engine) as session:
-        accounts.set_active(session=session, user_id=account.id, active=True)
-        accounts.set_admin(session=session, user_id=account.id, admin=True)
+        account_changes.set_active(session=session, user_id=account.id, active=True)
+        account_changes.set_admin(session=session, user_id=account.id, admin=True)
 
 
 @pytest.fixture

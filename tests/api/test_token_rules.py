@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from jwt.utils import base64url_decode, base64url_encode
 
-from nfp_app import accounts, db, sessions
+from nfp_app import account_changes, db, sessions
 from nfp_app.models import User
 from tests.api.conftest import Account, bearer, login
 from tests.support.live_app import LiveApp
@@ -51,7 +51,7 @@ def test_token_of_deleted_user_is_401(
 ) -> None:
     token = login(api, account)
     with db.session_scope(live_engine) as session:
-        accounts.delete_user(session=session, user_id=account.id)
+        account_changes.delete_user(session=session, user_id=account.id)
     assert _me(api, token) == 401
 
 
@@ -60,7 +60,9 @@ def test_token_after_password_change_is_401(
 ) -> None:
     token = login(api, account)
     with db.session_scope(live_engine) as session:
-        accounts.set_password(session=session, user_id=account.id, password="a new passphrase")
+        account_changes.set_password(
+            session=session, user_id=account.id, password="a new passphrase"
+        )
     assert _me(api, token) == 401
     fresh = login(api, Account(account.id, account.username, "a new passphrase"))
     assert _me(api, fresh) == 200

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 from sqlmodel import Session, col, select
 
-from nfp_app import accounts, db
+from nfp_app import account_changes, accounts, db
 from nfp_app.models import AuthSession, User, utcnow
 from nfp_app.security import tokens
 from nfp_app.state.admin import AdminState
@@ -182,9 +182,9 @@ def _change(action: str, app: LiveApp, username: str, tab: ReflexSocket, cookie:
     with db.session_scope(_engine(app)) as session:
         user_id = _user_id(app, username)
         if action == "password":
-            accounts.set_password(session=session, user_id=user_id, password=NEW_PASSWORD)
+            account_changes.set_password(session=session, user_id=user_id, password=NEW_PASSWORD)
         else:
-            accounts.set_active(session=session, user_id=user_id, active=False)
+            account_changes.set_active(session=session, user_id=user_id, active=False)
 
 
 @pytest.mark.parametrize("action", ["logout", "password", "disable"])

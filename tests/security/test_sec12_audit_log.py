@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from nfp_app import accounts, db, sessions, signin
+from nfp_app import account_changes, accounts, db, sessions, signin
 from nfp_app.models import AuthEvent
 from nfp_app.settings import PROJECT_DIR
 from tests.api.conftest import unique_name
@@ -67,16 +67,24 @@ def test_sec12_service_events(session: Session, caplog: pytest.LogCaptureFixture
     assert isinstance(attempt(PASSWORD), signin.Throttled)
     sessions.end(session=session, session_id=signed_in.started.session_id, ip=IP)
     sessions.end(session=session, session_id=signed_in.started.session_id, ip=IP)  # once only
-    accounts.set_password(session=session, user_id=user.id, password=NEW_PASSWORD, actor="root")
+    account_changes.set_password(
+        session=session, user_id=user.id, password=NEW_PASSWORD, actor="root"
+    )
     for change in (
-        lambda: accounts.set_active(
+        lambda: account_changes.set_active(
             session=session, user_id=uid, active=False, actor="root", ip=IP
         ),
-        lambda: accounts.set_active(session=session, user_id=uid, active=True, actor="root", ip=IP),
-        lambda: accounts.set_admin(session=session, user_id=uid, admin=True, actor="root", ip=IP),
-        lambda: accounts.set_admin(session=session, user_id=uid, admin=False, actor="root", ip=IP),
-        lambda: accounts.revoke_sessions(session=session, user_id=uid, actor="root", ip=IP),
-        lambda: accounts.delete_user(session=session, user_id=uid, actor="root", ip=IP),
+        lambda: account_changes.set_active(
+            session=session, user_id=uid, active=True, actor="root", ip=IP
+        ),
+        lambda: account_changes.set_admin(
+            session=session, user_id=uid, admin=True, actor="root", ip=IP
+        ),
+        lambda: account_changes.set_admin(
+            session=session, user_id=uid, admin=False, actor="root", ip=IP
+        ),
+        lambda: account_changes.revoke_sessions(session=session, user_id=uid, actor="root", ip=IP),
+        lambda: account_changes.delete_user(session=session, user_id=uid, actor="root", ip=IP),
     ):
         change()
         session.commit()

@@ -1,0 +1,110 @@
+"""Changes to existing accounts: password, status, role, sessions and deletion.
+
+Shared by the REST API and the CLI; keyword-only, no web imports, like accounts.py.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from nfp_app import audit, sessions
+from nfp_app.accounts import AccountError, UserNotFoundError, count_admins, hash_for
+from nfp_app.models import User, utcnow
+from nfp_app.security import policy
+from nfp_app.settings import get_settings
+
+
+class LastAdminError(AccountError):
+    """The change would leave no active administrator."""
+
+    def __init__(self) -> None:
+        super().__init__("That would leave no active administrator.")
+
+
+def _require_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise UserNotFoundError()
+    return user
+
+
+def _guard_last_admin(session: Session, user: User) -> None:
+    # Refuse only when this user is the one remaining active administrator.
+    if user.is_admin and user.is_active and count_admins(session=session) <= 1:
+        raise LastAdminError()
+
+
+def set_password(
+    *, session: Session, user_id: int, password: str, actor: str = "", ip: str = ""
+) -> User:
+    """Replace a password; every existing session and token of the user stops working."""
+    user = _require_user(session, user_id)
+    secret = policy.check_password(
+        password,
+        username=user.username,
+        email=user.email,
+        min_length=get_settings().password_min_length,
+    )
+    now = utcnow()
+    user.hashed_password = hash_for(secret)
+    user.password_changed_at = now
+    session.add(user)
+    sessions.revoke_all(session=session, user_id=user_id, now=now)
+    audit.record_change(session, "password_change", user, actor=actor, ip=ip)
+    session.flush()
+    return user
+
+
+def set_active(
+    *, session: Session, user_id: int, active: bool, actor: str = "", ip: str = ""
+) -> User:
+    """Enable or disable an account; disabling ends all its sessions."""
+    user = _require_user(session, user_id)
+    if not active:
+        _guard_last_admin(session, user)
+        sessions.revoke_all(session=session, user_id=user_id)
+    user.is_active = active
+    session.add(user)
+    audit.record_change(
+        session, "user_enable" if active else "user_disable", user, actor=actor, ip=ip
+    )
+    session.flush()
+    return user
+
+
+def set_admin(
+    *, session: Session, user_id: int, admin: bool, actor: str = "", ip: str = ""
+) -> User:
+    """Grant or withdraw administrator rights."""
+    user = _require_user(session, user_id)
+    if not admin:
+        _guard_last_admin(session, user)
+    user.is_admin = admin
+    session.add(user)
+    audit.record_change(
+        session, "user_promote" if admin else "user_demote", user, actor=actor, ip=ip
+    )
+    session.flush()
+    return user
+
+
+def revoke_sessions(*, session: Session, user_id: int, actor: str = "", ip: str = "") -> User:
+    """End every session and token of a user; they must sign in again."""
+    user = _require_user(session, user_id)
+    sessions.revoke_all(session=session, user_id=user_id)
+    audit.record_change(session, "sessions_revoke", user, actor=actor, ip=ip)
+    session.flush()
+    return user
+
+
+def delete_user(*, session: Session, user_id: int, actor: str = "", ip: str = "") -> None:
+    """Delete an account; its sessions go with it (ON DELETE CASCADE)."""
+    user = _require_user(session, user_id)
+    _guard_last_admin(session, user)
+    # Revoke explicitly too: SQLite enforces the cascade only with foreign keys switched on.
+    sessions.revoke_all(session=session, user_id=user_id)
+    # Written before the delete; the foreign key then turns user_id to NULL, the name stays.
+    audit.record_change(session, "user_delete", user, actor=actor, ip=ip)
+    session.flush()
+    session.delete(user)
+    session.flush()
