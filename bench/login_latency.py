@@ -17,14 +17,10 @@ import argparse
 import os
 import platform
 import secrets
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -35,14 +31,11 @@ from playwright._impl._api_structures import SetCookieParam
 from playwright.sync_api import Browser, BrowserContext, Page, WebSocket, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+sys.path.insert(0, str(ROOT))  # run as a script from anywhere: make `tests.support` importable
+
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.support.prod_app import AppDidNotStartError, app_env, prod_app  # noqa: E402
+
 PASSWORD = "plum-Harbor-47-lantern"  # noqa: S105  (a throwaway benchmark account)
 HYDRATED = '"is_hydrated_rx_state_":true'
 
@@ -66,67 +59,24 @@ _SHOWN_SINCE_NAVIGATION_JS = """(name) => {
 }"""
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @contextmanager
 def running_app(workdir: Path, web_workdir: str | None, startup_seconds: float) -> Iterator[str]:
     """`reflex run --env prod` on a fresh SQLite database; yields its base URL."""
-    port = _free_port()
-    base_url = f"http://localhost:{port}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}",
-        "SECRET_KEY": secrets.token_urlsafe(48),
-        "REFLEX_USE_NPM": "1",
-        "REFLEX_TELEMETRY_ENABLED": "false",
-        "REFLEX_STATES_WORKDIR": str(workdir / "states"),
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-    }
+    env = app_env(
+        DATABASE_URL=f"sqlite:///{workdir / 'bench.db'}",
+        SECRET_KEY=secrets.token_urlsafe(48),
+        REFLEX_STATES_WORKDIR=str(workdir / "states"),
+    )
     # The app's default cost (12) is what is measured; nothing may lower it.
-    for name in ("BCRYPT_ROUNDS", "REFLEX_ENV_MODE"):
-        env.pop(name, None)
+    env.pop("BCRYPT_ROUNDS", None)
     if web_workdir:
         env["REFLEX_WEB_WORKDIR"] = web_workdir
-    log = workdir / "reflex.log"
-    command = [sys.executable, "-m", "reflex", "run", "--env", "prod"]
-    command += ["--frontend-port", str(port), "--backend-port", str(port)]
-    with log.open("wb") as log_file:
-        process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
     try:
-        deadline = time.monotonic() + startup_seconds
-        while True:
-            if process.poll() is not None:
-                sys.exit(f"the app exited with {process.returncode}:\n{log.read_text()[-4000:]}")
-            try:
-                with urllib.request.urlopen(base_url + "/login", timeout=2) as response:  # noqa: S310
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                sys.exit(
-                    f"the app did not answer in {startup_seconds} s:\n{log.read_text()[-4000:]}"
-                )
-            time.sleep(0.5)
-        yield base_url
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        log = workdir / "reflex.log"
+        with prod_app(env=env, log=log, startup_seconds=startup_seconds) as base_url:
+            yield base_url
+    except AppDidNotStartError as error:
+        sys.exit(str(error))
 
 
 @dataclass
@@ -277,7 +227,7 @@ def main() -> None:
     """Parse the arguments, run the benchmark and print the figures."""
     parser = argparse.ArgumentParser(description="Login latency through the real UI.")
     parser.add_argument("--iterations", "-n", type=int, default=20, help="logins to time")
-    parser.add_argument("--chromium", default="/usr/bin/chromium", help="Chromium executable")
+    parser.add_argument("--chromium", default=CHROMIUM, help="Chromium executable")
     parser.add_argument(
         "--web-workdir",
         default=os.environ.get("LIVE_APP_WEB_WORKDIR"),

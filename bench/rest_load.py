@@ -9,23 +9,23 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import secrets
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script from anywhere: make `tests.support` importable
+
+from tests.support.prod_app import AppDidNotStartError, app_env, prod_app  # noqa: E402
+
 PASSWORD = "bench-password-123"  # noqa: S105  (a throwaway account on a temp database)
 
 
@@ -49,46 +49,22 @@ class Result:
         )
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def start_app(work: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """A production app on a fresh SQLite database; returns the process and its URL."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{work / 'bench.db'}",
-        "SECRET_KEY": secrets.token_urlsafe(48),
-        "REFLEX_USE_NPM": "1",
-        "REFLEX_TELEMETRY_ENABLED": "false",
-        "REFLEX_STATES_WORKDIR": str(work / "states"),
-        "GRANIAN_WORKERS": "1",
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-    }
-    for name in ("BCRYPT_ROUNDS", "REFLEX_ENV_MODE", "REFLEX_REDIS_URL"):
-        env.pop(name, None)  # the defaults are what is measured: 12 rounds, one worker
-    if web_dir := os.environ.get("LIVE_APP_WEB_WORKDIR"):
-        env["REFLEX_WEB_WORKDIR"] = web_dir
-    log = (work / "reflex.log").open("wb")
-    command = [sys.executable, "-m", "reflex", "run", "--env", "prod"]
-    command += ["--frontend-port", str(port), "--backend-port", str(port)]
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+@contextmanager
+def running_app(work: Path) -> Iterator[str]:
+    """A production app with one worker on a fresh SQLite database; yields its URL."""
+    env = app_env(
+        DATABASE_URL=f"sqlite:///{work / 'bench.db'}",
+        SECRET_KEY=secrets.token_urlsafe(48),
+        REFLEX_STATES_WORKDIR=str(work / "states"),
+        GRANIAN_WORKERS="1",
     )
-    base = f"http://localhost:{port}"
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            sys.exit(f"the app exited; see {work / 'reflex.log'}")
-        try:
-            with urllib.request.urlopen(base + "/login", timeout=2):  # noqa: S310
-                return process, base
-        except OSError:
-            time.sleep(0.5)
-    sys.exit("the app did not start within 300 s")
+    for name in ("BCRYPT_ROUNDS", "REFLEX_REDIS_URL"):
+        env.pop(name, None)  # the defaults are what is measured: 12 rounds, one worker
+    try:
+        with prod_app(env=env, log=work / "reflex.log", startup_seconds=300) as base_url:
+            yield base_url
+    except AppDidNotStartError as error:
+        sys.exit(str(error))
 
 
 async def run_phase(
@@ -148,13 +124,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--max-requests", type=int, default=5000)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="nfp-bench-") as tmp:
-        process, base = start_app(Path(tmp))
-        try:
-            results = asyncio.run(measure(base, args.concurrency, args.seconds, args.max_requests))
-        finally:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=30)
+    with tempfile.TemporaryDirectory(prefix="nfp-bench-") as tmp, running_app(Path(tmp)) as base:
+        results = asyncio.run(measure(base, args.concurrency, args.seconds, args.max_requests))
     print(f"concurrency {args.concurrency}, up to {args.seconds:.0f} s per route")
     print("| route | requests | errors | seconds | req/s | median ms | p95 ms |")
     print("|---|---|---|---|---|---|---|")

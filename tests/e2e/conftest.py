@@ -28,15 +28,6 @@ from nfp_app import accounts, db
 from tests.support.live_app import LiveApp
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 VIEWPORT: ViewportSize = {"width": 1280, "height": 800}
 PASSWORD = "plum-Harbor-47-lantern"
 COOKIE_NAME = "nfp_session"

@@ -22,7 +22,8 @@ from tests.e2e.conftest import (
     signup,
     unique_name,
 )
-from tests.support.live_app import ROOT, LiveApp, LiveAppFactory
+from tests.support.live_app import LiveApp, LiveAppFactory
+from tests.support.prod_app import ROOT
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 

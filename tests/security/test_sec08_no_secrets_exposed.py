@@ -34,7 +34,8 @@ from tests.e2e.conftest import (
 )
 from tests.security.reflex_socket import cookie_secret, handler, reflex_socket, sign_in
 from tests.security.support import leaks
-from tests.support.live_app import ROOT, LiveApp, LiveAppFactory
+from tests.support.live_app import LiveApp, LiveAppFactory
+from tests.support.prod_app import ROOT
 
 pytestmark = [pytest.mark.security, pytest.mark.postgres]
 

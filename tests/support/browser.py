@@ -11,7 +11,8 @@ import pytest
 from playwright._impl._api_structures import SetCookieParam as NewCookie
 from playwright.sync_api import Browser, BrowserContext, Dialog, Page, sync_playwright
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, ContextFactory, watch_page
+from tests.e2e.conftest import VIEWPORT, ContextFactory, watch_page
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
 
 
 @pytest.fixture(scope="session")

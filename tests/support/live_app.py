@@ -4,12 +4,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
@@ -18,9 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.databases import PostgresTemplate
-
-ROOT = Path(__file__).resolve().parents[2]
-STARTUP_SECONDS = 240
+from tests.support.prod_app import AppDidNotStartError, app_env, prod_app
 
 
 @dataclass(frozen=True)
@@ -37,27 +29,6 @@ class LiveApp:
         return self.base_url + path
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait_until_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the app exited with {process.returncode}:\n{log.read_text()[-4000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    pytest.fail(f"the app did not answer within {STARTUP_SECONDS} s:\n{log.read_text()[-4000:]}")
-
-
 @contextmanager
 def start_live_app(
     postgres_template: PostgresTemplate,
@@ -70,51 +41,23 @@ def start_live_app(
 
     With `backend_only` no frontend is built: the REST routes answer within seconds.
     """
-    port = _free_port()
-    # The built frontend bakes in its websocket URL, and cookies are per host: use localhost.
-    base_url = f"http://localhost:{port}"
     database_url = postgres_template.create_database(migrated=False)
     secret_key = secrets.token_urlsafe(48)
     log = workdir / "reflex.log"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": secret_key,
-        "BCRYPT_ROUNDS": os.environ.get("LIVE_APP_BCRYPT_ROUNDS", "4"),
-        "REFLEX_USE_NPM": "1",
-        "REFLEX_TELEMETRY_ENABLED": "false",
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+    env = app_env(
+        DATABASE_URL=database_url,
+        SECRET_KEY=secret_key,
+        BCRYPT_ROUNDS=os.environ.get("LIVE_APP_BCRYPT_ROUNDS", "4"),
+        REFLEX_STATES_WORKDIR=str(workdir / "states"),
         **settings,
-    }
-    env.pop("REFLEX_ENV_MODE", None)
-    # Separate build folders let several checkouts or agents run live apps at once.
-    if (web_dir := os.environ.get("LIVE_APP_WEB_WORKDIR")) and "REFLEX_WEB_WORKDIR" not in settings:
-        env["REFLEX_WEB_WORKDIR"] = web_dir
-    env["REFLEX_STATES_WORKDIR"] = str(workdir / "states")
-    command = [sys.executable, "-m", "reflex", "run", "--env", "prod"]
-    command += ["--backend-only"] if backend_only else ["--frontend-port", str(port)]
-    command += ["--backend-port", str(port)]
-    with log.open("wb") as log_file:
-        process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    )
     try:
-        _wait_until_ready(base_url + ("/ping" if backend_only else "/login"), process, log)
-        yield LiveApp(
-            base_url=base_url, database_url=database_url, secret_key=secret_key, log_path=log
-        )
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        with prod_app(env=env, log=log, backend_only=backend_only) as base_url:
+            yield LiveApp(
+                base_url=base_url, database_url=database_url, secret_key=secret_key, log_path=log
+            )
+    except AppDidNotStartError as error:
+        pytest.fail(str(error))
 
 
 LiveAppFactory = Callable[..., AbstractContextManager[LiveApp]]
