@@ -44,13 +44,13 @@ def start_live_app(
     database_url = postgres_template.create_database(migrated=False)
     secret_key = secrets.token_urlsafe(48)
     log = workdir / "reflex.log"
-    env = app_env(
-        DATABASE_URL=database_url,
-        SECRET_KEY=secret_key,
-        BCRYPT_ROUNDS=os.environ.get("LIVE_APP_BCRYPT_ROUNDS", "4"),
-        REFLEX_STATES_WORKDIR=str(workdir / "states"),
-        **settings,
-    )
+    defaults = {
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": secret_key,
+        "BCRYPT_ROUNDS": os.environ.get("LIVE_APP_BCRYPT_ROUNDS", "4"),
+        "REFLEX_STATES_WORKDIR": str(workdir / "states"),
+    }
+    env = app_env(**{**defaults, **settings})
     try:
         with prod_app(env=env, log=log, backend_only=backend_only) as base_url:
             yield LiveApp(
