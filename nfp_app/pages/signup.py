@@ -13,7 +13,7 @@ from nfp_app.components.form_field import (
 from nfp_app.components.layout import auth_card
 from nfp_app.security.policy import PASSWORD_MAX_LENGTH
 from nfp_app.settings import get_settings
-from nfp_app.state.signup import SignupState
+from nfp_app.state.signup import RATE_DEBOUNCE_MS, SignupState
 
 
 def strength_hint() -> rx.Component:
@@ -57,7 +57,7 @@ def signup_page() -> rx.Component:
                 autocomplete="new-password",
                 error=SignupState.password_error,
                 max_length=PASSWORD_MAX_LENGTH,
-                on_change=SignupState.rate_password.debounce(250),
+                on_change=SignupState.rate_password.debounce(RATE_DEBOUNCE_MS),
             ),
             strength_hint(),
             rx.text(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 import reflex as rx
@@ -30,6 +31,12 @@ def _sign_up(
         return user, started
 
 
+RATE_DEBOUNCE_MS = 250
+# A rating debounced just before the fields were cleared still arrives afterwards; it describes
+# a password that is gone, so ratings this soon after a clear are dropped.
+_STALE_RATING_SECONDS = RATE_DEBOUNCE_MS / 1000 + 0.25
+
+
 class SignupState(AuthState):
     """Field errors and the strength hint; passwords live only in form_data and event arguments."""
 
@@ -41,6 +48,7 @@ class SignupState(AuthState):
     strength_score: int = 0
     strength_label: str = ""
     busy: bool = False
+    _cleared_at: float = 0.0
 
     def _clear_errors(self) -> None:
         self.username_error = self.email_error = ""
@@ -58,6 +66,8 @@ class SignupState(AuthState):
     @rx.event
     async def rate_password(self, value: str):
         """Update the strength hint (zxcvbn, off the event loop); the password is not kept."""
+        if time.time() - self._cleared_at < _STALE_RATING_SECONDS:
+            return
         text = value[: policy.PASSWORD_MAX_LENGTH] if isinstance(value, str) else ""
         min_length = get_settings().password_min_length
         score, label = await asyncio.to_thread(
@@ -72,6 +82,7 @@ class SignupState(AuthState):
     def _clear_passwords(self) -> list[EventSpec]:
         """Empty both password fields and the hint that rated what was in them."""
         self.strength_score, self.strength_label = 0, ""
+        self._cleared_at = time.time()
         return [rx.set_value("password", ""), rx.set_value("confirm", "")]
 
     @rx.event

@@ -34,11 +34,14 @@ def _expect_only_error(page: Page, error_id: str, text: str) -> None:
 
 
 def _expect_form_kept(page: Page, username: str) -> None:
-    """The username is still there; both password fields were emptied."""
+    """The username is still there; both password fields were emptied, and so was the hint."""
     expect(page.locator("#username")).to_have_value(username)
     expect(page.locator("#password")).to_have_value("")
     expect(page.locator("#confirm")).to_have_value("")
     expect(page).to_have_url(re.compile(r"/signup/?$"))
+    # Past the debounce: a rating sent before the clear must not bring the hint back.
+    page.wait_for_timeout(600)
+    expect(page.locator("#strength-label")).to_have_count(0)
 
 
 def test_signup_errors_are_inline_and_keep_the_username(

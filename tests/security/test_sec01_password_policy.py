@@ -158,8 +158,14 @@ def test_sec01_strength_uses_zxcvbn_on_the_first_72_characters() -> None:
     assert policy.password_strength("x9!" * 300)[1] in policy.STRENGTH_LABELS
 
 
+class _FakeSignupState(SimpleNamespace):
+    """Stands in for the state: nothing cleared the fields recently (a class attribute)."""
+
+    _cleared_at = 0.0
+
+
 def test_sec01_signup_meter_sets_score_and_label_but_keeps_no_password() -> None:
-    fake = SimpleNamespace(strength_score=-1, strength_label="")
+    fake = _FakeSignupState(strength_score=-1, strength_label="")
     handler = SignupState.rate_password.fn(fake, "violet tractor hums beneath 7 moons")
     # Its own thread: Playwright's sync API may already run an event loop in this one.
     with ThreadPoolExecutor(max_workers=1) as runner:
