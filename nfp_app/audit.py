@@ -13,6 +13,7 @@ from nfp_app.models import AuthEvent, User, utcnow
 Event = Literal[
     "signup",
     "login",
+    "handoff",
     "logout",
     "password_change",
     "user_disable",

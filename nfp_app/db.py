@@ -1,12 +1,14 @@
-"""Database engine, session scope and migrations."""
+"""Database engine, session scope, the transaction runner and migrations."""
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from alembic import command
@@ -48,6 +50,23 @@ def session_scope(engine: sa.Engine | None = None) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+T = TypeVar("T")
+
+
+def call(service: Callable[..., T], /, **kwargs: Any) -> T:
+    """Run one service function in a transaction of its own: `service(session=..., **kwargs)`."""
+    with session_scope() as session:
+        return service(session=session, **kwargs)
+
+
+async def run(
+    service: Callable[..., T], /, *, executor: Executor | None = None, **kwargs: Any
+) -> T:
+    """`call` off the event loop: in `executor`, or the loop's default thread pool."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(executor, functools.partial(call, service, **kwargs))
 
 
 def alembic_config(url: str | None = None) -> AlembicConfig:

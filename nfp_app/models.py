@@ -80,6 +80,9 @@ class AuthSession(SQLModel, table=True):
     handoff_expires_at: dt.datetime | None = Field(
         default=None, sa_column=_timestamp(nullable=True)
     )
+    # Digest of the browser-binding cookie of the connection that proved the password: only
+    # that browser may redeem the handoff code (a login CSRF otherwise).
+    handoff_binding: str | None = Field(default=None, max_length=64)
     persistent: bool = False
     created_at: dt.datetime = Field(default_factory=utcnow, sa_column=_timestamp(nullable=False))
     last_seen_at: dt.datetime = Field(default_factory=utcnow, sa_column=_timestamp(nullable=False))
@@ -115,17 +118,17 @@ class UserPublic(BaseModel):
         )
 
 
-class AuthFailure(SQLModel, table=True):
-    """One failed sign-in, counted per account key and per client IP to throttle guessing."""
+class ThrottleHit(SQLModel, table=True):
+    """One counted attempt (a sign-in not yet known good, a signup) under a throttling key."""
 
-    __tablename__ = "auth_failure"  # type: ignore[assignment]
+    __tablename__ = "throttle_hit"  # type: ignore[assignment]
 
     id: int | None = Field(default=None, primary_key=True)
     scope: str = Field(max_length=16)
-    key: str = Field(max_length=128)
+    key: str = Field(max_length=255)
     created_at: dt.datetime = Field(default_factory=utcnow, sa_column=_timestamp(nullable=False))
 
-    __table_args__ = (sa.Index("ix_auth_failure_scope_key_created", "scope", "key", "created_at"),)
+    __table_args__ = (sa.Index("ix_throttle_hit_scope_key_created", "scope", "key", "created_at"),)
 
 
 class AuthEvent(SQLModel, table=True):

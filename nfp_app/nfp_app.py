@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import reflex as rx
-
 from nfp_app import db, signin
 from nfp_app.api import create_api
 from nfp_app.http_headers import SecurityHeadersMiddleware
@@ -11,6 +9,8 @@ from nfp_app.pages.admin import admin_page
 from nfp_app.pages.home import home_page
 from nfp_app.pages.login import login_page
 from nfp_app.pages.signup import signup_page
+from nfp_app.reflex_compat import AppWithOuterMiddleware
+from nfp_app.request_guard import RequestGuardMiddleware
 from nfp_app.settings import get_settings
 from nfp_app.state.admin import AdminState
 from nfp_app.state.auth import AuthState
@@ -18,13 +18,23 @@ from nfp_app.state.login import LoginState
 from nfp_app.state.signup import SignupState
 from nfp_app.state.snapshots import keep_credentials_out_of_snapshots
 
-# Fails fast, with a clear message, when production has no usable SECRET_KEY.
+# get_settings() fails fast, with a clear message, when production has no usable SECRET_KEY;
+# then every throttling limit that is switched off is logged.
 signin.warn_if_unthrottled(get_settings())
 # The session cookie must not be pickled to .states/ or Redis with the handshake headers.
 keep_credentials_out_of_snapshots()
 
-# Transformers apply in order: Reflex is mounted under the API, then everything gets the headers.
-app = rx.App(api_transformer=[create_api(), SecurityHeadersMiddleware])
+
+class NfpApp(AppWithOuterMiddleware):
+    """The app, wrapped outermost in the request guard, then the security headers."""
+
+    # Outside Reflex's own top-level app, so that every response passes both, Reflex's 404s
+    # included; the headers come last, so the guard's own answers carry them too.
+    outer_middleware = (RequestGuardMiddleware, SecurityHeadersMiddleware)
+
+
+# Reflex is mounted under the FastAPI app, whose routes win over pages with the same path.
+app = NfpApp(api_transformer=create_api())
 app.register_lifespan_task(db.migrate_to_head)
 app.add_page(home_page, route="/", title="nfp_app", on_load=AuthState.route_home)
 app.add_page(login_page, route="/login", title="Sign in · nfp_app", on_load=LoginState.open_page)

@@ -26,15 +26,6 @@ class StartedSession:
     access_token: str
 
 
-@dataclass(frozen=True, slots=True)
-class RedeemedHandoff:
-    """The cookie secret issued for a session, and whether the cookie should outlive the browser."""
-
-    secret: str
-    persistent: bool
-    max_age_seconds: int
-
-
 def _idle_limit() -> dt.timedelta:
     return dt.timedelta(minutes=get_settings().session_idle_minutes)
 
@@ -53,9 +44,14 @@ def start(
     persistent: bool,
     user_agent: str = "",
     ip: str = "",
+    binding: str = "",
     now: dt.datetime | None = None,
 ) -> StartedSession:
-    """Open a session for a user who has just proved who they are; this is their sign-in time."""
+    """Open a session for a user who has just proved who they are; this is their sign-in time.
+
+    `binding` is the browser-binding cookie of the connection that proved it: the handoff code
+    sets the session cookie only in a browser that holds the same cookie.
+    """
     assert user.id is not None
     settings = get_settings()
     now = now or utcnow()
@@ -71,6 +67,7 @@ def start(
         user_id=user.id,
         handoff_hash=tokens.digest(code),
         handoff_expires_at=now + HANDOFF_LIFETIME,
+        handoff_binding=tokens.digest(binding) if binding else None,
         persistent=persistent,
         created_at=now,
         last_seen_at=now,
@@ -89,30 +86,6 @@ def start(
         now=now,
     )
     return StartedSession(session_id=row.id, handoff_code=code, access_token=token)
-
-
-def redeem_handoff(
-    *, session: Session, code: str, now: dt.datetime | None = None
-) -> RedeemedHandoff | None:
-    """Trade a one-time code for the session's cookie secret; a code works once, for a minute."""
-    now = now or utcnow()
-    code_hash = tokens.digest(code)
-    row = session.exec(select(AuthSession).where(AuthSession.handoff_hash == code_hash)).first()
-    if row is None:
-        return None
-    expired = row.handoff_expires_at is None or now >= row.handoff_expires_at
-    # Burn the code with a conditional UPDATE: of concurrent redemptions only one matches a row.
-    claimed = session.exec(
-        update(AuthSession)
-        .where(col(AuthSession.id) == row.id, col(AuthSession.handoff_hash) == code_hash)
-        .values(handoff_hash=None, handoff_expires_at=None)
-    )
-    if claimed.rowcount != 1 or expired or not is_live(row, now=now):
-        return None
-    secret = tokens.new_secret()
-    row.secret_hash = tokens.digest(secret)
-    max_age = int((row.expires_at - now).total_seconds())
-    return RedeemedHandoff(secret=secret, persistent=row.persistent, max_age_seconds=max_age)
 
 
 def _live_user(session: Session, row: AuthSession | None, now: dt.datetime) -> User | None:
@@ -169,6 +142,13 @@ def end(*, session: Session, session_id: int, ip: str = "", now: dt.datetime | N
         username=user.username if user else "",
         ip=ip,
     )
+
+
+def end_by_secret(*, session: Session, secret: str, ip: str = "") -> None:
+    """Log out the session a cookie secret belongs to, if it is still live."""
+    resumed = resume(session=session, secret=secret)
+    if resumed is not None:
+        end(session=session, session_id=resumed[0], ip=ip)
 
 
 def revoke_all(*, session: Session, user_id: int, now: dt.datetime | None = None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import os
@@ -46,16 +47,31 @@ class Settings(BaseSettings):
     users_page_size: int = Field(default=20, ge=1, le=200)
     # Reflex sets REFLEX_ENV_MODE for `reflex run --env prod`.
     reflex_env_mode: Literal["dev", "prod", "preview"] = "dev"
-    session_cookie_name: str = "nfp_session"
+    session_cookie_name: str = Field(default="nfp_session", pattern=r"^[A-Za-z0-9_-]{1,64}$")
     # Origins allowed by CORS and the websocket; empty means the app's own URL (see rxconfig.py).
     allowed_origins: Annotated[tuple[str, ...], NoDecode] = ()
-    api_docs_enabled: bool = True
+    # Host names the app answers to (400 otherwise); empty answers any Host. See docs/SECURITY.md.
+    allowed_hosts: Annotated[tuple[str, ...], NoDecode] = ()
+    # /docs and /openapi.json; unset means on in development and off in production.
+    api_docs_enabled: bool | None = None
     password_min_length: int = Field(default=12, ge=8, le=64)
-    # Failed sign-ins allowed per window before further attempts wait; 0 turns a limit off.
+    # Failed sign-ins allowed per window for one account from one client (a device that signed
+    # in before, else an IP) before that client waits; 0 turns the limit off.
     throttle_account_failures: int = Field(default=5, ge=0)
     throttle_account_window_seconds: int = Field(default=300, ge=1)
+    # Failures per window for one account from all clients without its device cookie; past
+    # this cap each further attempt waits twice as long as the one before, up to the maximum.
+    throttle_account_total_failures: int = Field(default=50, ge=0)
+    throttle_max_delay_seconds: int = Field(default=60, ge=1, le=3600)
     throttle_ip_failures: int = Field(default=20, ge=0)
     throttle_ip_window_seconds: int = Field(default=60, ge=1)
+    # Signups accepted per window from one client IP, and from everyone; 0 turns a limit off.
+    signup_ip_limit: int = Field(default=10, ge=0)
+    signup_ip_window_seconds: int = Field(default=600, ge=1)
+    signup_total_limit: int = Field(default=120, ge=0)
+    signup_total_window_seconds: int = Field(default=60, ge=1)
+    # Threads that may hash passwords at once; 0 means one per CPU core.
+    hashing_threads: int = Field(default=0, ge=0, le=64)
     # Reverse proxies in front of the app whose X-Forwarded-For entries are trusted; 0 trusts none.
     trusted_proxy_hops: int = Field(default=0, ge=0, le=10)
 
@@ -69,12 +85,13 @@ class Settings(BaseSettings):
                 return "postgresql+psycopg2://" + value.removeprefix(prefix)
         return value
 
-    @field_validator("allowed_origins", mode="before")
+    @field_validator("allowed_origins", "allowed_hosts", mode="before")
     @classmethod
-    def _split_origins(cls, value: object) -> object:
-        # ALLOWED_ORIGINS is a comma-separated list, e.g. "https://a.example,https://b.example".
+    def _split_list(cls, value: object) -> object:
+        # A comma-separated list, e.g. "https://a.example,https://b.example" or "a.example".
         if isinstance(value, str):
-            return tuple(part.strip().rstrip("/") for part in value.split(",") if part.strip())
+            parts = (part.strip().rstrip("/") for part in value.split(","))
+            return tuple(part.lower() for part in parts if part)
         return value
 
     @property
@@ -83,9 +100,22 @@ class Settings(BaseSettings):
         return self.reflex_env_mode == "prod"
 
     @property
-    def is_sqlite(self) -> bool:
-        """Whether the database is the embedded SQLite default or another SQLite file."""
-        return self.database_url.startswith("sqlite")
+    def throttle_retention(self) -> dt.timedelta:
+        """How long a throttling hit can matter: the longest window of any limit."""
+        seconds = max(
+            self.throttle_account_window_seconds,
+            self.throttle_ip_window_seconds,
+            self.signup_ip_window_seconds,
+            self.signup_total_window_seconds,
+        )
+        return dt.timedelta(seconds=seconds)
+
+    @property
+    def docs_enabled(self) -> bool:
+        """Whether /docs and /openapi.json are served: API_DOCS_ENABLED, else only in dev."""
+        if self.api_docs_enabled is None:
+            return not self.is_production
+        return self.api_docs_enabled
 
 
 def _dev_secret() -> str:

@@ -1,4 +1,4 @@
-"""Signing in: throttle, check the credentials, open a session and audit it, in one transaction."""
+"""Signing in: count the attempt, check the credentials, open a session and audit it."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sqlmodel import Session
 from nfp_app import accounts, audit, sessions, throttle
 from nfp_app.models import User, utcnow
 from nfp_app.security import policy
+from nfp_app.security.device import device_id
 from nfp_app.settings import Settings, get_settings
 
 logger = logging.getLogger("nfp_app.signin")
@@ -34,35 +35,80 @@ class BadCredentials:
 
 @dataclass(frozen=True, slots=True)
 class Throttled:
-    """Too many recent failures for this account or client IP; nothing was checked."""
+    """Too many recent failures for this account, client or IP; nothing was checked."""
 
     retry_after: int
 
 
 SignInResult = SignedIn | BadCredentials | Throttled
 
+IP = "ip"
+CLIENT = "client"
+ACCOUNT = "account"
 
-def limits(settings: Settings) -> tuple[throttle.Limit, throttle.Limit]:
-    """The account and IP limits the settings ask for."""
-    return (
-        throttle.Limit(
-            settings.throttle_account_failures,
-            dt.timedelta(seconds=settings.throttle_account_window_seconds),
-        ),
-        throttle.Limit(
-            settings.throttle_ip_failures,
-            dt.timedelta(seconds=settings.throttle_ip_window_seconds),
-        ),
-    )
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """The sign-in limits the settings ask for."""
+
+    client: throttle.Limit
+    account: throttle.Limit
+    ip: throttle.Limit
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Limits:
+        """Read the THROTTLE_* settings."""
+        window = dt.timedelta(seconds=settings.throttle_account_window_seconds)
+        return cls(
+            client=throttle.Limit(settings.throttle_account_failures, window),
+            account=throttle.Limit(
+                settings.throttle_account_total_failures,
+                window,
+                max_delay=dt.timedelta(seconds=settings.throttle_max_delay_seconds),
+            ),
+            ip=throttle.Limit(
+                settings.throttle_ip_failures,
+                dt.timedelta(seconds=settings.throttle_ip_window_seconds),
+            ),
+        )
 
 
 def warn_if_unthrottled(settings: Settings) -> None:
     """Log a warning at start for every throttling limit that is switched off."""
-    account_limit, ip_limit = limits(settings)
-    if not account_limit.enabled:
+    limits = Limits.from_settings(settings)
+    if not limits.client.enabled:
         logger.warning("THROTTLE_ACCOUNT_FAILURES=0: failed sign-ins per account are unlimited.")
-    if not ip_limit.enabled:
+    if not limits.account.enabled:
+        logger.warning(
+            "THROTTLE_ACCOUNT_TOTAL_FAILURES=0: failures for one account from many clients "
+            "are unlimited."
+        )
+    if not limits.ip.enabled:
         logger.warning("THROTTLE_IP_FAILURES=0: failed sign-ins per client IP are unlimited.")
+
+
+def throttle_keys(
+    limits: Limits, *, account_key: str, ip: str, device: str | None
+) -> list[throttle.Key]:
+    """The counters one attempt is held to.
+
+    A browser that signed in to this account before (a valid device cookie) is counted on its
+    own, so nobody else's failures slow it down. Everyone else is counted per account and IP,
+    per IP across accounts, and per account across all of them, where the cap leads to growing
+    delays rather than a wall.
+    """
+    if device is not None:
+        return [throttle.Key(CLIENT, f"{account_key}|device:{device}", limits.client)]
+    return [
+        throttle.Key(CLIENT, f"{account_key}|ip:{ip}", limits.client),
+        throttle.Key(ACCOUNT, account_key, limits.account),
+        throttle.Key(IP, ip, limits.ip),
+    ]
+
+
+def account_key_for(username: str) -> str:
+    """The throttling key of a typed username: its normalised form, bounded."""
+    return policy.normalize_username(username[: 4 * _KEY_MAX])[:_KEY_MAX]
 
 
 def _audit(
@@ -86,34 +132,45 @@ def sign_in(
     persistent: bool,
     user_agent: str = "",
     ip: str = "",
+    binding: str = "",
+    device_token: str = "",
     now: dt.datetime | None = None,
 ) -> SignInResult:
-    """Sign in, unless this account or IP has failed too often; unknown names count the same."""
+    """Sign in, unless this account, client or IP has failed too often.
+
+    The attempt is counted before the password check and un-counted if it succeeds, so
+    concurrent guesses get at most the limit checked. Unknown names count the same.
+    """
     settings = get_settings()
     now = now or utcnow()
-    account_limit, ip_limit = limits(settings)
-    key = policy.normalize_username(username[: 4 * _KEY_MAX])[:_KEY_MAX]
-    wait = throttle.retry_after(
-        session=session,
-        account_key=key,
-        ip=ip,
-        account_limit=account_limit,
-        ip_limit=ip_limit,
-        now=now,
+    limits = Limits.from_settings(settings)
+    key = account_key_for(username)
+    device = device_id(device_token, account_key=key, secret_key=settings.secret_key, now=now)
+    keys = throttle_keys(limits, account_key=key, ip=ip, device=device)
+    reserved = throttle.reserve(
+        session=session, keys=keys, keep=settings.throttle_retention, now=now
     )
-    if wait:
+    if isinstance(reserved, throttle.Refused):
         # No verification at all: a throttled guess learns nothing, right or wrong.
         _audit(session, "throttled", key, ip)
-        return Throttled(retry_after=wait)
+        return Throttled(retry_after=reserved.retry_after)
+    # Concurrent attempts must see this one counted before the slow check starts.
+    session.commit()
     user = accounts.authenticate(session=session, username=username, password=password)
     if user is None:
-        keep = max(account_limit.window, ip_limit.window)
-        throttle.record_failure(session=session, account_key=key, ip=ip, keep=keep, now=now)
         _audit(session, "failure", key, ip)
         return BadCredentials()
-    throttle.clear_account(session=session, account_key=key)
+    throttle.release(session=session, reservation=reserved)
+    # The client proved itself: its own earlier failures no longer count against it.
+    throttle.clear(session=session, key=keys[0])
     started = sessions.start(
-        session=session, user=user, persistent=persistent, user_agent=user_agent, ip=ip, now=now
+        session=session,
+        user=user,
+        persistent=persistent,
+        user_agent=user_agent,
+        ip=ip,
+        binding=binding,
+        now=now,
     )
     _audit(session, "success", key, ip, user)
     return SignedIn(user=user, started=started)

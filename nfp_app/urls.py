@@ -21,3 +21,9 @@ def frontend_url(path: str) -> str:
     """The URL of a page, for a redirect issued by a backend route."""
     deploy_url = get_config().deploy_url
     return deploy_url.rstrip("/") + path if _split_ports() and deploy_url else path
+
+
+def app_origins() -> tuple[str, ...]:
+    """The origins the app's own pages are served from: the CORS and websocket allowlist."""
+    origins = get_config().cors_allowed_origins
+    return tuple(origin for origin in origins if origin != "*")

@@ -10,7 +10,7 @@ from nfp_app.settings import get_settings
 
 def create_api() -> FastAPI:
     """The FastAPI app that Reflex mounts its own routes under."""
-    docs = get_settings().api_docs_enabled
+    docs = get_settings().docs_enabled
     api = FastAPI(
         title="nfp_app",
         summary="Accounts with the OAuth2 password flow, served next to the Reflex pages.",

@@ -1,29 +1,33 @@
-"""Backend routes that set and clear the HttpOnly session cookie; JavaScript never sees it."""
+"""Backend routes that set and clear the HttpOnly cookies; JavaScript never sees them.
+
+Each route that changes who is signed in resists cross-site use: `/auth/session` redeems only
+a code bound to this browser and refuses cross-site requests; `/auth/logout` is a POST that
+must come from the app's own origin.
+"""
 
 from __future__ import annotations
 
-import asyncio
+from fastapi import APIRouter, Request, Response, status
+from fastapi.responses import JSONResponse, RedirectResponse
 
-from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse
-
-from nfp_app import db, sessions
+from nfp_app import db, handoff, sessions
 from nfp_app.api.deps import request_ip
+from nfp_app.models import utcnow
+from nfp_app.security import device
 from nfp_app.security.client_ip import is_https
+from nfp_app.security.cookies import CookieNames, read_cookie
+from nfp_app.security.origins import is_cross_site, is_own_origin
 from nfp_app.security.redirects import safe_next
 from nfp_app.settings import get_settings
-from nfp_app.urls import frontend_url
+from nfp_app.urls import app_origins, frontend_url
 
 router = APIRouter(prefix="/auth", include_in_schema=False)
 
-
-def _redeem(code: str) -> sessions.RedeemedHandoff | None:
-    with db.session_scope() as session:
-        return sessions.redeem_handoff(session=session, code=code)
+LOGIN_PAGE = "/login"
 
 
-def _secure(request: Request) -> bool:
-    # Behind a TLS-terminating proxy the app sees http; a trusted proxy says what the browser used.
+def is_secure(request: Request) -> bool:
+    """Whether the browser used https; behind a TLS proxy, as the trusted proxy says."""
     return is_https(
         request.url.scheme,
         request.headers.get("x-forwarded-proto", ""),
@@ -31,49 +35,85 @@ def _secure(request: Request) -> bool:
     )
 
 
-def _no_store(response: RedirectResponse) -> RedirectResponse:
-    response.headers["Cache-Control"] = "no-store"
-    return response
+def cookie_names(request: Request) -> CookieNames:
+    """This deployment's cookie names, with the __Host- prefix over https."""
+    return CookieNames.for_base(get_settings().session_cookie_name, secure=is_secure(request))
+
+
+def _set_cookie(
+    response: Response, request: Request, name: str, value: str, max_age: int | None
+) -> None:
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=is_secure(request),
+    )
+
+
+def _redirect(path: str) -> RedirectResponse:
+    return RedirectResponse(frontend_url(path), status_code=status.HTTP_303_SEE_OTHER)
+
+
+@router.get("/bind")
+async def bind_browser(next: str = "") -> RedirectResponse:
+    """A round trip through the backend, which gives the browser its binding cookie.
+
+    The security headers middleware sets that cookie on any response to a browser that lacks
+    it. Pages served by the backend (production) need no detour; the development server's pages
+    come from another port and send the browser here once.
+    """
+    return _redirect(safe_next(next or LOGIN_PAGE))
 
 
 @router.get("/session")
 async def set_session_cookie(request: Request, code: str = "", next: str = "") -> RedirectResponse:
     """Trade the one-time code from the login page for the session cookie, then go on."""
-    redeemed = await asyncio.to_thread(_redeem, code[:128]) if code else None
-    if redeemed is None:
-        return _no_store(RedirectResponse(frontend_url("/login"), status_code=303))
-    response = RedirectResponse(frontend_url(safe_next(next)), status_code=303)
-    response.set_cookie(
-        get_settings().session_cookie_name,
-        redeemed.secret,
-        max_age=redeemed.max_age_seconds if redeemed.persistent else None,
-        path="/",
-        httponly=True,
-        samesite="lax",
-        secure=_secure(request),
+    names = cookie_names(request)
+    if not code:
+        return _redirect(LOGIN_PAGE)
+    result = await db.run(
+        handoff.redeem_handoff,
+        code=code[:128],
+        binding=read_cookie(request.headers.get("cookie", ""), names.binding),
+        cross_site=is_cross_site(request.headers.get("sec-fetch-site", "")),
+        ip=request_ip(request),
     )
-    return _no_store(response)
+    if isinstance(result, handoff.RefusedHandoff):
+        return _redirect(LOGIN_PAGE)
+    response = _redirect(safe_next(next))
+    max_age = result.max_age_seconds if result.persistent else None
+    _set_cookie(response, request, names.session, result.secret, max_age)
+    # Proof that this browser signed in to the account: its own throttling allowance.
+    token = device.issue_device_token(
+        account_key=result.account_key, secret_key=get_settings().secret_key, now=utcnow()
+    )
+    _set_cookie(response, request, names.device, token, int(device.LIFETIME.total_seconds()))
+    return response
 
 
-def _revoke_by_secret(secret: str, ip: str) -> None:
-    with db.session_scope() as session:
-        resumed = sessions.resume(session=session, secret=secret)
-        if resumed is not None:
-            sessions.end(session=session, session_id=resumed[0], ip=ip)
-
-
-@router.get("/logout")
-async def clear_session_cookie(request: Request) -> RedirectResponse:
-    """End the cookie's session too, in case the page state had already lost track of it."""
-    secret = request.cookies.get(get_settings().session_cookie_name, "")
+@router.post("/logout", response_model=None)
+async def clear_session_cookie(request: Request) -> Response:
+    """End the cookie's session and clear the cookie; only the app's own pages may ask."""
+    own = is_own_origin(
+        request.headers.get("origin", ""),
+        host=request.headers.get("host", ""),
+        allowed_origins=app_origins(),
+    )
+    if not own:
+        return JSONResponse(
+            {"detail": "Sign-out must come from the app's own pages."},
+            status_code=status.HTTP_403_FORBIDDEN,
+        )
+    names = cookie_names(request)
+    secret = read_cookie(request.headers.get("cookie", ""), names.session)
     if secret:
-        await asyncio.to_thread(_revoke_by_secret, secret[:128], request_ip(request))
-    response = RedirectResponse(frontend_url("/login"), status_code=303)
+        await db.run(sessions.end_by_secret, secret=secret, ip=request_ip(request))
+    response = _redirect(LOGIN_PAGE)
     response.delete_cookie(
-        get_settings().session_cookie_name,
-        path="/",
-        httponly=True,
-        samesite="lax",
-        secure=_secure(request),
+        names.session, path="/", httponly=True, samesite="lax", secure=is_secure(request)
     )
-    return _no_store(response)
+    return response

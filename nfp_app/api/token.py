@@ -8,9 +8,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 
-from nfp_app import db, signin, tokens_service
+from nfp_app import db, signin, tokens_service, workers
 from nfp_app.api.deps import UNAUTHORIZED, Caller, request_ip, unauthorized
 from nfp_app.api.schemas import Error, Token, is_storable
+from nfp_app.api.session_cookie import cookie_names
+from nfp_app.security.cookies import read_cookie
 from nfp_app.tokens_service import TokenUser
 
 router = APIRouter(tags=["auth"])
@@ -18,7 +20,7 @@ router = APIRouter(tags=["auth"])
 THROTTLED: dict[int | str, dict[str, Any]] = {
     429: {
         "model": Error,
-        "description": "Too many failed sign-ins for this account or client; retry later",
+        "description": "Too many attempts for this account, client or IP; retry later",
         "headers": {
             "Retry-After": {
                 "description": "Seconds to wait before the next attempt",
@@ -29,28 +31,23 @@ THROTTLED: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _sign_in(username: str, password: str, user_agent: str, ip: str) -> signin.SignInResult:
-    with db.session_scope() as session:
-        return signin.sign_in(
-            session=session,
-            # Text the database or bcrypt cannot take (NUL, lone surrogates) matches no one;
-            # "" instead still spends a verification, so the answer and its timing stay the same.
-            username=username if is_storable(username) else "",
-            password=password if is_storable(password) else "",
-            persistent=False,
-            user_agent=user_agent,
-            ip=ip,
-        )
-
-
 @router.post("/token", responses={**UNAUTHORIZED, **THROTTLED})
 async def login_for_access_token(
     request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()]
 ) -> Token:
     """Trade a username and password for a bearer token bound to a new server-side session."""
-    user_agent = request.headers.get("user-agent", "")
-    result = await asyncio.to_thread(
-        _sign_in, form.username, form.password, user_agent, request_ip(request)
+    result = await db.run(
+        signin.sign_in,
+        executor=workers.sign_in_pool(),
+        # Text the database or bcrypt cannot take (NUL, lone surrogates) matches no one; ""
+        # instead still spends a verification, so the answer and its timing stay the same.
+        username=form.username if is_storable(form.username) else "",
+        password=form.password if is_storable(form.password) else "",
+        persistent=False,
+        user_agent=request.headers.get("user-agent", ""),
+        ip=request_ip(request),
+        # A browser's device cookie keeps its own allowance here too (see signin.throttle_keys).
+        device_token=read_cookie(request.headers.get("cookie", ""), cookie_names(request).device),
     )
     if isinstance(result, signin.Throttled):
         raise HTTPException(

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request, status
 
-from nfp_app import account_changes, accounts, db
+from nfp_app import account_changes, accounts, db, signup, workers
 from nfp_app.api import errors
 from nfp_app.api.deps import FORBIDDEN, UNAUTHORIZED, Admin, Caller, request_ip
 from nfp_app.api.schemas import Error, Item, UserCreate, UserPage, UserPublic, UserUpdate
@@ -21,27 +21,42 @@ MAX_ID = 2**31 - 1
 MAX_PAGE_SIZE = 200
 
 
-def _create(body: UserCreate, ip: str) -> UserPublic:
-    with db.session_scope() as session:
-        user = accounts.create_user(
-            session=session,
+@router.post(
+    "/",
+    responses={
+        409: {"model": Error, "description": "Username or email taken"},
+        429: {
+            "model": Error,
+            "description": "Too many signups from this client, or from everyone; retry later",
+            "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+        },
+    },
+)
+async def create_user(request: Request, body: UserCreate) -> UserPublic:
+    """Sign up: create an ordinary account (never an administrator)."""
+    ip = request_ip(request)
+    # Checked before the request waits for a hashing thread: a flood is refused cheaply.
+    wait = await db.run(signup.admit, ip=ip)
+    if wait:
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            signup.throttled_message(wait),
+            headers={"Retry-After": str(wait)},
+        )
+    try:
+        user = await db.run(
+            accounts.create_user,
+            executor=workers.hashing_pool(),
             username=body.username,
             password=body.password,
             email=body.email,
             ip=ip,
         )
-        return UserPublic.from_user(user)
-
-
-@router.post("/", responses={409: {"model": Error, "description": "Username or email taken"}})
-async def create_user(request: Request, body: UserCreate) -> UserPublic:
-    """Sign up: create an ordinary account (never an administrator)."""
-    try:
-        return await asyncio.to_thread(_create, body, request_ip(request))
     except PolicyError as error:
         raise errors.validation_error(error.field, error.message) from None
     except accounts.AccountError as error:
         raise HTTPException(status.HTTP_409_CONFLICT, error.message) from None
+    return UserPublic.from_user(user)
 
 
 @router.get("/me/", responses=UNAUTHORIZED)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from nfp_app.components.cookie_beacon import cookie_beacon
+from nfp_app.components.native_form import NativeForm
 from nfp_app.state.auth import AuthState
+from nfp_app.urls import backend_url
 
 
 def auth_card(title: str, *children: rx.Component) -> rx.Component:
@@ -23,13 +25,23 @@ def auth_card(title: str, *children: rx.Component) -> rx.Component:
     )
 
 
+def logout_form() -> rx.Component:
+    """ "Log out" posts to the backend, which checks the Origin, ends the session and clears
+    the cookie; no other site can sign the user out with a link."""
+    return NativeForm.create(
+        rx.button("Log out", type="submit", variant="soft", id="logout"),
+        action=backend_url("/auth/logout"),
+        method="post",
+    )
+
+
 def nav_bar() -> rx.Component:
     """The top bar of signed-in pages, with the log-out button."""
     return rx.hstack(
         rx.heading("nfp_app", size="4"),
         rx.spacer(),
         rx.text(AuthState.user.username, id="nav-username"),  # type: ignore[union-attr]
-        rx.button("Log out", on_click=AuthState.logout, variant="soft", id="logout"),
+        logout_form(),
         align="center",
         width="100%",
         padding="1rem",

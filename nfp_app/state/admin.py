@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import math
 
 import reflex as rx
 from reflex_base.event import EventSpec
+from sqlmodel import Session
 
 from nfp_app import accounts, db
 from nfp_app.settings import get_settings
@@ -25,22 +25,21 @@ class UserRow:
     created: str
 
 
-def _load_page(page: int, page_size: int) -> tuple[list[UserRow], int]:
-    with db.session_scope() as session:
-        users, total = accounts.list_users(
-            session=session, offset=(page - 1) * page_size, limit=page_size
+def _load_page(*, session: Session, page: int, page_size: int) -> tuple[list[UserRow], int]:
+    users, total = accounts.list_users(
+        session=session, offset=(page - 1) * page_size, limit=page_size
+    )
+    rows = [
+        UserRow(
+            username=user.username,
+            email=user.email or "",
+            admin="yes" if user.is_admin else "no",
+            active="yes" if user.is_active else "no",
+            created=format_time(user.created_at),
         )
-        rows = [
-            UserRow(
-                username=user.username,
-                email=user.email or "",
-                admin="yes" if user.is_admin else "no",
-                active="yes" if user.is_active else "no",
-                created=format_time(user.created_at),
-            )
-            for user in users
-        ]
-        return rows, total
+        for user in users
+    ]
+    return rows, total
 
 
 class AdminState(AuthState):
@@ -50,19 +49,26 @@ class AdminState(AuthState):
     page_count: int = 1
     _rows: list[UserRow] = []  # noqa: RUF012  (Reflex copies state defaults per client)
     _total_users: int = 0
+    # The session the table was loaded for: it is served to that session only, even if a
+    # reset were ever missed (AuthState._switch_session clears it on every change of hands).
+    _loaded_for: int | None = None
+
+    def _table_is_mine(self) -> bool:
+        return self._checked_here() and self._loaded_for == self._session_id
 
     @rx.var(cache=False)
     def rows(self) -> list[UserRow]:
         """This page of users, for the connection that checked the admin session."""
-        return self._rows if self._checked_here() else []
+        return self._rows if self._table_is_mine() else []
 
     @rx.var(cache=False)
     def total_users(self) -> int:
         """How many users exist; 0 hides the table."""
-        return self._total_users if self._checked_here() else 0
+        return self._total_users if self._table_is_mine() else 0
 
     def _clear_table(self) -> None:
         self._rows, self.page, self.page_count, self._total_users = [], 1, 1, 0
+        self._loaded_for = None
 
     @rx.event
     async def open_page(self):
@@ -75,13 +81,14 @@ class AdminState(AuthState):
             self._clear_table()
             return self._login_redirect() if user is None else None
         page_size = get_settings().users_page_size
-        rows, total = await asyncio.to_thread(_load_page, max(page, 1), page_size)
+        rows, total = await db.run(_load_page, page=max(page, 1), page_size=page_size)
         self._total_users = total
         self.page_count = max(1, math.ceil(total / page_size))
         if page > self.page_count:
-            rows, total = await asyncio.to_thread(_load_page, self.page_count, page_size)
+            rows, total = await db.run(_load_page, page=self.page_count, page_size=page_size)
             page = self.page_count
         self._rows, self.page = rows, max(page, 1)
+        self._loaded_for = self._session_id
         return None
 
     @rx.event

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
-from http.cookies import CookieError, SimpleCookie
+import time
+from collections.abc import Iterator
 from urllib.parse import quote
 
 import reflex as rx
@@ -12,8 +12,17 @@ from reflex_base.event import EventSpec
 
 from nfp_app import db, sessions
 from nfp_app.models import User
+from nfp_app.security.cookies import CookieNames, read_cookie
 from nfp_app.settings import get_settings
 from nfp_app.urls import backend_url
+
+# A browser sent through /auth/bind that still has no binding cookie refuses cookies: say so
+# instead of sending it round again.
+_BIND_RETRY_SECONDS = 30.0
+COOKIES_NEEDED = (
+    "Your browser did not send this site's sign-in cookie. Allow cookies for this site, then "
+    "reload the page."
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,28 +54,14 @@ def user_view(user: User) -> UserView:
     )
 
 
-def _cookie_secret(cookie_header: str) -> str:
-    try:
-        jar = SimpleCookie(cookie_header)
-    except CookieError:
-        return ""
-    morsel = jar.get(get_settings().session_cookie_name)
-    return morsel.value[:128] if morsel else ""
-
-
-def _check_session(session_id: int) -> User | None:
-    with db.session_scope() as session:
-        return sessions.check(session=session, session_id=session_id)
-
-
-def _resume_session(secret: str) -> tuple[int, User] | None:
-    with db.session_scope() as session:
-        return sessions.resume(session=session, secret=secret)
-
-
-def _end_session(session_id: int, ip: str) -> None:
-    with db.session_scope() as session:
-        sessions.end(session=session, session_id=session_id, ip=ip)
+def page_state_classes() -> Iterator[type[AuthState]]:
+    """Every state class below AuthState: the page states, which may hold per-user data."""
+    pending: list[type[rx.State]] = [AuthState]
+    while pending:
+        for substate in pending.pop().get_substates():
+            assert issubclass(substate, AuthState)
+            pending.append(substate)
+            yield substate
 
 
 class AuthState(rx.State):
@@ -84,6 +79,7 @@ class AuthState(rx.State):
     # on_load runs; the session may have ended since, so the old data must not ride along.
     _user: UserView | None = None
     _checked_by: str = ""
+    _bind_redirected_at: float = 0.0
 
     def _checked_here(self) -> bool:
         return bool(self._checked_by) and self._checked_by == self.router.session.session_id
@@ -98,13 +94,36 @@ class AuthState(rx.State):
         """Whether a user is signed in; pages gate protected content on this."""
         return self._user is not None and self._checked_here()
 
-    def _forget(self) -> None:
+    def _cookie_names(self) -> CookieNames:
+        # The websocket's Origin says whether the page is https, where cookies carry __Host-.
+        secure = self.router.headers.origin.lower().startswith("https://")
+        return CookieNames.for_base(get_settings().session_cookie_name, secure=secure)
+
+    def _cookie(self, name: str) -> str:
+        """A cookie from this connection's handshake, HttpOnly ones included."""
+        return read_cookie(self.router.headers.cookie, name)
+
+    async def _switch_session(self, session_id: int | None) -> None:
+        """The one place where a tab changes hands: every per-user var of every state resets.
+
+        Signing in as someone else, logging out, an expiry or a revocation all pass here, so
+        nothing loaded for one session can reach the next one's frames.
+        """
+        if session_id == self._session_id:
+            return
+        auth = await self.get_state(AuthState)
+        for state_class in page_state_classes():
+            await self.get_state(state_class)  # load it, so that reset() reaches it
+        auth.reset()  # AuthState's own fields and every page state below it
+        auth._session_id = session_id
+
+    async def _forget(self) -> None:
+        await self._switch_session(None)
         self._user = None
         self._checked_by = ""
-        self._session_id = None
 
-    def _remember(self, session_id: int, user: User) -> None:
-        self._session_id = session_id
+    async def _remember(self, session_id: int, user: User) -> None:
+        await self._switch_session(session_id)
         self._user = user_view(user)
         self._checked_by = self.router.session.session_id
 
@@ -115,19 +134,44 @@ class AuthState(rx.State):
         # stored state to anyone who connects with its client token, so a new connection (a
         # reload, or a thief with a copied token) must bring the HttpOnly cookie again.
         if self._session_id is not None and self._checked_here():
-            user = await asyncio.to_thread(_check_session, self._session_id)
+            user = await db.run(sessions.check, session_id=self._session_id)
             if user is not None:
-                self._remember(self._session_id, user)
+                await self._remember(self._session_id, user)
                 return user
-            self._forget()
-        secret = _cookie_secret(self.router.headers.cookie)
+            await self._forget()
+        secret = self._cookie(self._cookie_names().session)
         if secret:
-            resumed = await asyncio.to_thread(_resume_session, secret)
+            resumed = await db.run(sessions.resume, secret=secret)
             if resumed is not None:
-                self._remember(*resumed)
+                await self._remember(*resumed)
                 return resumed[1]
-        self._forget()
+        await self._forget()
         return None
+
+    def _browser_binding(self) -> str:
+        """This browser's binding cookie, which a sign-in's handoff code is bound to."""
+        return self._cookie(self._cookie_names().binding)
+
+    def _device_token(self) -> str:
+        """This browser's device cookie, if it signed in before (see signin.throttle_keys)."""
+        return self._cookie(self._cookie_names().device)
+
+    def _bind_browser(self) -> EventSpec | None:
+        """Send a browser whose handshake had no binding cookie through the backend, once.
+
+        In production the page load itself brought the cookie. The development server serves
+        pages from another port, so the browser makes one full-page trip to /auth/bind.
+        """
+        if self._browser_binding():
+            return None
+        path = self.router.url.path or "/login"
+        query = self.router.url.query
+        target = backend_url(f"/auth/bind?next={quote(path + (f'?{query}' if query else ''))}")
+        recently = time.time() - self._bind_redirected_at < _BIND_RETRY_SECONDS
+        if not target.startswith(("http://", "https://")) or recently:
+            return None  # same origin (the page load set it), or cookies are refused
+        self._bind_redirected_at = time.time()
+        return rx.redirect(target)
 
     def _login_redirect(self) -> EventSpec:
         path = self.router.url.path or "/admin"
@@ -158,12 +202,3 @@ class AuthState(rx.State):
         """`/` goes to the admin page when signed in, else to the login page."""
         user = await self._require_login()
         return rx.redirect("/admin" if user else "/login", replace=True)
-
-    @rx.event
-    async def logout(self):
-        """End the session on the server, forget it here, and have the backend clear the cookie."""
-        # Only a connection that proved the session may end it; /auth/logout ends the cookie's.
-        if self._session_id is not None and self._checked_here():
-            await asyncio.to_thread(_end_session, self._session_id, self.router.session.client_ip)
-        self._forget()
-        self._begin_handoff(backend_url("/auth/logout"), "/login")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import reflex as rx
 
-from nfp_app import db, signin
+from nfp_app import db, signin, workers
 from nfp_app.security.redirects import safe_next
-from nfp_app.state.auth import AuthState
+from nfp_app.state.auth import COOKIES_NEEDED, AuthState
 from nfp_app.urls import backend_url
 
 # One text for a wrong password and an unknown user alike, so neither is revealed.
@@ -28,20 +27,6 @@ def error_for(result: signin.SignInResult) -> str:
     if isinstance(result, signin.BadCredentials):
         return BAD_CREDENTIALS
     return ""
-
-
-def _sign_in(
-    username: str, password: str, persistent: bool, user_agent: str, ip: str
-) -> signin.SignInResult:
-    with db.session_scope() as session:
-        return signin.sign_in(
-            session=session,
-            username=username,
-            password=password,
-            persistent=persistent,
-            user_agent=user_agent,
-            ip=ip,
-        )
 
 
 def form_text(form_data: dict[str, Any], name: str) -> str:
@@ -68,7 +53,7 @@ class LoginState(AuthState):
         self.busy = False
         if await self._require_login() is not None:
             return rx.redirect(self._next_path(), replace=True)
-        return None
+        return self._bind_browser()
 
     def _next_path(self) -> str:
         return safe_next(self.router.url.query_parameters.get("next"))
@@ -83,17 +68,24 @@ class LoginState(AuthState):
         if not username or not password:
             self.error = "Enter your username and password."
             return
+        binding = self._browser_binding()
+        if not binding:
+            self.error = COOKIES_NEEDED
+            return
         self.error = ""
         self.busy = True
         yield
         try:
-            result = await asyncio.to_thread(
-                _sign_in,
-                username,
-                password,
-                form_checked(form_data, "remember_me"),
-                self.router.headers.user_agent,
-                self.router.session.client_ip,
+            result = await db.run(
+                signin.sign_in,
+                executor=workers.sign_in_pool(),
+                username=username,
+                password=password,
+                persistent=form_checked(form_data, "remember_me"),
+                user_agent=self.router.headers.user_agent,
+                ip=self.router.session.client_ip,
+                binding=binding,
+                device_token=self._device_token(),
             )
         finally:
             self.busy = False
@@ -101,7 +93,7 @@ class LoginState(AuthState):
             self.error = error_for(result)
             yield rx.set_value("password", "")
             return
-        self._remember(result.started.session_id, result.user)
+        await self._remember(result.started.session_id, result.user)
         self._begin_handoff(
             backend_url(f"/auth/session?code={result.started.handoff_code}"), self._next_path()
         )

@@ -9,27 +9,12 @@ from typing import Any
 import reflex as rx
 from reflex_base.event import EventSpec
 
-from nfp_app import accounts, db, sessions
-from nfp_app.models import User
+from nfp_app import accounts, db, signup, workers
 from nfp_app.security import policy
 from nfp_app.settings import get_settings
-from nfp_app.state.auth import AuthState
+from nfp_app.state.auth import COOKIES_NEEDED, AuthState
 from nfp_app.state.login import form_text
 from nfp_app.urls import backend_url
-
-
-def _sign_up(
-    username: str, password: str, email: str, user_agent: str, ip: str
-) -> tuple[User, sessions.StartedSession]:
-    with db.session_scope() as session:
-        user = accounts.create_user(
-            session=session, username=username, password=password, email=email or None, ip=ip
-        )
-        started = sessions.start(
-            session=session, user=user, persistent=False, user_agent=user_agent, ip=ip
-        )
-        return user, started
-
 
 RATE_DEBOUNCE_MS = 250
 # A rating debounced just before the fields were cleared still arrives afterwards; it describes
@@ -61,7 +46,7 @@ class SignupState(AuthState):
         self.strength_score, self.strength_label, self.busy = 0, "", False
         if await self._require_login() is not None:
             return rx.redirect("/admin", replace=True)
-        return None
+        return self._bind_browser()
 
     @rx.event
     async def rate_password(self, value: str):
@@ -98,16 +83,30 @@ class SignupState(AuthState):
             self.confirm_error = "The passwords do not match."
             yield self._clear_passwords()
             return
+        binding = self._browser_binding()
+        if not binding:
+            self.form_error = COOKIES_NEEDED
+            yield self._clear_passwords()
+            return
         self.busy = True
         yield
         try:
-            user, started = await asyncio.to_thread(
-                _sign_up,
-                username,
-                password,
-                email,
-                self.router.headers.user_agent,
-                self.router.session.client_ip,
+            ip = self.router.session.client_ip
+            # Checked before waiting for a hashing thread: a flood is refused cheaply.
+            wait = await db.run(signup.admit, ip=ip)
+            if wait:
+                self.form_error = signup.throttled_message(wait)
+                yield self._clear_passwords()
+                return
+            user, started = await db.run(
+                signup.sign_up,
+                executor=workers.hashing_pool(),
+                username=username,
+                password=password,
+                email=email,
+                user_agent=self.router.headers.user_agent,
+                ip=ip,
+                binding=binding,
             )
         except (policy.PolicyError, accounts.AccountError) as error:
             self._field_error(error.field, error.message)
@@ -115,5 +114,5 @@ class SignupState(AuthState):
             return
         finally:
             self.busy = False
-        self._remember(started.session_id, user)
+        await self._remember(started.session_id, user)
         self._begin_handoff(backend_url(f"/auth/session?code={started.handoff_code}"), "/admin")

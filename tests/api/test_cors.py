@@ -36,14 +36,14 @@ def test_own_origin_is_allowed(api: httpx.Client, live_app: LiveApp) -> None:
     assert preflight.headers["access-control-allow-origin"] == live_app.base_url
 
 
-def _websocket_handshake_status(base_url: str, origin: str) -> int:
+def _websocket_handshake_status(base_url: str, origin: str, host: str = "") -> int:
     """The HTTP status the Socket.IO endpoint answers a websocket upgrade with."""
     address = urlsplit(base_url)
     assert address.hostname is not None
     assert address.port is not None
     request = (
         f"GET /_event/?EIO=4&transport=websocket&token={uuid.uuid4()} HTTP/1.1\r\n"
-        f"Host: {address.netloc}\r\n"
+        f"Host: {host or address.netloc}\r\n"
         "Upgrade: websocket\r\nConnection: Upgrade\r\n"
         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
         f"Origin: {origin}\r\n\r\n"

@@ -117,3 +117,14 @@ def test_token_with_odd_usernames_is_401(api: httpx.Client, username: str) -> No
 def test_garbage_bearer_tokens_are_401(api: httpx.Client, token: str) -> None:
     headers = {b"Authorization": f"Bearer {token}".encode()}
     assert api.get("/users/me/", headers=headers).status_code == 401
+
+
+@pytest.mark.parametrize("path", ["/users/x%0Ay", "/users/%0A4", "/users/me%0D%0Ax", "/x%7F"])
+def test_control_characters_in_a_path_get_a_json_404(
+    api: httpx.Client, admin: Account, path: str
+) -> None:
+    """Found by schemathesis: an embedded newline slipped past the API to a plain-text 404."""
+    response = api.patch(path, json={}, headers=bearer(login(api, admin)))
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == {"detail": "Not Found"}

@@ -1,4 +1,4 @@
-"""Startup settings of the API: docs on by default and switchable, short secrets refused."""
+"""Startup settings of the API: docs on in development, off in production, switchable."""
 
 from __future__ import annotations
 
@@ -20,11 +20,14 @@ print(api.docs_url, api.openapi_url, api.redoc_url)
 """
 
 
-def _python(code: str, **env: str) -> subprocess.CompletedProcess[str]:
+def _python(
+    code: str, *, unset: tuple[str, ...] = (), **env: str
+) -> subprocess.CompletedProcess[str]:
+    inherited = {name: value for name, value in os.environ.items() if name not in unset}
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=PROJECT_DIR,
-        env={**os.environ, **env},
+        env={**inherited, **env},
         capture_output=True,
         text=True,
         check=False,
@@ -33,7 +36,7 @@ def _python(code: str, **env: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.postgres
-def test_docs_are_served_by_default(api: httpx.Client) -> None:
+def test_docs_are_served_when_enabled(api: httpx.Client) -> None:
     assert api.get("/docs").status_code == 200
     schema = api.get("/openapi.json")
     assert schema.status_code == 200
@@ -44,6 +47,16 @@ def test_docs_can_be_switched_off() -> None:
     done = _python(_DOCS_PROBE, API_DOCS_ENABLED="false")
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["None", "None", "None"]
+
+
+@pytest.mark.parametrize(
+    ("mode", "expected"),
+    [("dev", ["/docs", "/openapi.json", "/redoc"]), ("prod", ["None", "None", "None"])],
+)
+def test_docs_default_to_on_in_dev_and_off_in_prod(mode: str, expected: list[str]) -> None:
+    done = _python(_DOCS_PROBE, unset=("API_DOCS_ENABLED",), REFLEX_ENV_MODE=mode)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == expected
 
 
 def test_short_secret_is_refused_at_startup() -> None:

@@ -10,7 +10,7 @@ from typing import TypeVar
 import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
-from nfp_app import accounts, sessions
+from nfp_app import accounts, handoff, sessions
 from nfp_app.models import User
 
 PASSWORD = "correct horse battery"
@@ -78,14 +78,16 @@ def test_concurrent_redemptions_of_one_handoff_code(engine: sa.Engine) -> None:
     with Session(engine, expire_on_commit=False) as session:
         user = accounts.create_user(session=session, username="alice", password=PASSWORD)
         session.commit()
-        started = sessions.start(session=session, user=user, persistent=False)
+        started = sessions.start(session=session, user=user, persistent=False, binding="b")
         session.commit()
 
     def redeem(_index: int) -> str | None:
         with Session(engine, expire_on_commit=False) as session:
-            redeemed = sessions.redeem_handoff(session=session, code=started.handoff_code)
+            redeemed = handoff.redeem_handoff(
+                session=session, code=started.handoff_code, binding="b"
+            )
             session.commit()
-            return None if redeemed is None else redeemed.secret
+            return redeemed.secret if isinstance(redeemed, handoff.RedeemedHandoff) else None
 
     outcomes = _race(8, redeem)
     assert not any(isinstance(outcome, BaseException) for outcome in outcomes), outcomes

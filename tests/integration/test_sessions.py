@@ -7,12 +7,14 @@ import datetime as dt
 import pytest
 from sqlmodel import Session, select
 
-from nfp_app import accounts, sessions
+from nfp_app import accounts, handoff, sessions
 from nfp_app.models import AuthSession, User, utcnow
 from nfp_app.security import tokens
 from nfp_app.settings import get_settings
 
 PASSWORD = "correct horse battery"
+# The browser-binding cookie of the browser that signed in.
+BINDING = tokens.new_secret()
 
 
 @pytest.fixture
@@ -32,6 +34,7 @@ def _start(
         persistent=persistent,
         user_agent="pytest",
         ip="127.0.0.1",
+        binding=BINDING,
         now=now,
     )
     session.commit()
@@ -45,13 +48,28 @@ def _row(session: Session, session_id: int) -> AuthSession:
     return row
 
 
-def _redeem(
-    session: Session, code: str, now: dt.datetime | None = None
-) -> sessions.RedeemedHandoff:
-    redeemed = sessions.redeem_handoff(session=session, code=code, now=now)
+def _redeem(session: Session, code: str, now: dt.datetime | None = None) -> handoff.RedeemedHandoff:
+    redeemed = handoff.redeem_handoff(session=session, code=code, binding=BINDING, now=now)
     session.commit()
-    assert redeemed is not None
+    assert isinstance(redeemed, handoff.RedeemedHandoff), redeemed
     return redeemed
+
+
+def _refused(
+    session: Session,
+    code: str,
+    *,
+    binding: str = BINDING,
+    now: dt.datetime | None = None,
+    cross_site: bool = False,
+) -> str:
+    """The reason a redemption is refused; fails the test if it succeeds."""
+    result = handoff.redeem_handoff(
+        session=session, code=code, binding=binding, now=now, cross_site=cross_site
+    )
+    session.commit()
+    assert isinstance(result, handoff.RefusedHandoff), "the code was redeemed"
+    return result.reason
 
 
 def test_start_creates_a_row_and_an_access_token(session: Session, user: User) -> None:
@@ -101,9 +119,7 @@ def test_redeem_handoff_once(session: Session, user: User, persistent: bool) -> 
     assert row.handoff_hash is None
     assert row.handoff_expires_at is None
 
-    again = sessions.redeem_handoff(session=session, code=started.handoff_code, now=now)
-    session.commit()
-    assert again is None
+    assert _refused(session, started.handoff_code, now=now) == "unknown or used code"
     assert _row(session, started.session_id).secret_hash == tokens.digest(redeemed.secret)
 
 
@@ -111,26 +127,48 @@ def test_redeem_handoff_fails_after_a_minute(session: Session, user: User) -> No
     now = utcnow()
     started = _start(session, user, now=now)
     late = now + sessions.HANDOFF_LIFETIME
-    assert sessions.redeem_handoff(session=session, code=started.handoff_code, now=late) is None
-    session.commit()
+    assert _refused(session, started.handoff_code, now=late) == "expired code"
     row = _row(session, started.session_id)
     assert row.handoff_hash is None
     assert row.secret_hash is None
     # A refused code is burnt: it fails later too, even at a time that would have been valid.
-    assert sessions.redeem_handoff(session=session, code=started.handoff_code, now=now) is None
+    assert _refused(session, started.handoff_code, now=now) == "unknown or used code"
 
 
 def test_redeem_unknown_code(session: Session, user: User) -> None:
     _start(session, user)
-    assert sessions.redeem_handoff(session=session, code=tokens.new_secret()) is None
-    assert sessions.redeem_handoff(session=session, code="") is None
+    assert _refused(session, tokens.new_secret()) == "unknown or used code"
+    assert _refused(session, "") == "unknown or used code"
 
 
 def test_redeem_handoff_of_revoked_session(session: Session, user: User) -> None:
     started = _start(session, user)
     sessions.revoke(session=session, session_id=started.session_id)
     session.commit()
-    assert sessions.redeem_handoff(session=session, code=started.handoff_code) is None
+    assert _refused(session, started.handoff_code) == "session already ended"
+
+
+@pytest.mark.parametrize("binding", ["", "another browser's binding"])
+def test_redeem_handoff_in_another_browser(session: Session, user: User, binding: str) -> None:
+    started = _start(session, user)
+    reason = _refused(session, started.handoff_code, binding=binding)
+    assert reason == "code brought by another browser"
+    # The attempt burnt the code: the browser that signed in has to sign in again.
+    assert _refused(session, started.handoff_code) == "unknown or used code"
+    assert _row(session, started.session_id).secret_hash is None
+
+
+def test_redeem_handoff_started_by_another_site(session: Session, user: User) -> None:
+    started = _start(session, user)
+    reason = _refused(session, started.handoff_code, cross_site=True)
+    assert reason == "cross-site request"
+    assert _row(session, started.session_id).secret_hash is None
+
+
+def test_an_unbound_session_can_never_set_a_cookie(session: Session, user: User) -> None:
+    started = sessions.start(session=session, user=user, persistent=False)
+    session.commit()
+    assert _refused(session, started.handoff_code, binding="") == "code brought by another browser"
 
 
 def test_resume_with_cookie_secret(session: Session, user: User) -> None:

@@ -22,6 +22,7 @@ from tests.support.live_app import LiveApp
 
 NAMESPACE = "/_event"
 COOKIE_NAME = "nfp_session"
+BINDING_COOKIE = "nfp_session_bind"
 # Replies that name nothing of the server's insides; the generic prod toast is fine.
 INTERNALS = ("Traceback", "sqlalchemy", "psycopg2", "SELECT ", 'File "')
 
@@ -34,9 +35,12 @@ def handler(state: type[BaseState], name: str) -> str:
 class ReflexSocket:
     """One connected tab without a browser: emit events, collect every reply."""
 
-    def __init__(self, app: LiveApp, token: str, cookie: str) -> None:
+    def __init__(self, app: LiveApp, token: str, cookie: str, *, bind: bool = True) -> None:
         self.app = app
         self.token = token
+        # A browser has its binding cookie from the page it loaded before the socket connected.
+        self.binding = binding_cookie(app) if bind else ""
+        cookie = "; ".join(part for part in (self.binding, cookie) if part)
         self.messages: list[Any] = []
         self._last = time.monotonic()
         self._lock = threading.Lock()
@@ -108,11 +112,12 @@ class ReflexSocket:
                     paths.append(event["payload"]["path"])
         return paths
 
-    def delta_values(self, var: str) -> list[Any]:
-        """Every value a delta gave the var (named without the `_rx_state_` suffix)."""
+    def delta_values(self, var: str, since: int = 0) -> list[Any]:
+        """Every value a delta gave the var (named without the `_rx_state_` suffix), from the
+        `since`-th reply on."""
         key = f"{var}_rx_state_"
         with self._lock:
-            messages = list(self.messages)
+            messages = list(self.messages[since:])
         return [
             values[key]
             for _, data in messages
@@ -128,32 +133,62 @@ class ReflexSocket:
 
 
 @contextmanager
-def reflex_socket(app: LiveApp, *, token: str = "", cookie: str = "") -> Iterator[ReflexSocket]:
-    """A connected raw client with its own (or the given) client token and Cookie header."""
-    socket = ReflexSocket(app, token or str(uuid.uuid4()), cookie)
+def reflex_socket(
+    app: LiveApp, *, token: str = "", cookie: str = "", bind: bool = True
+) -> Iterator[ReflexSocket]:
+    """A connected raw client with its own (or the given) client token and Cookie header.
+
+    Like a browser that loaded a page first, it brings a binding cookie unless `bind` is False.
+    """
+    socket = ReflexSocket(app, token or str(uuid.uuid4()), cookie, bind=bind)
     try:
         yield socket
     finally:
         socket.close()
 
 
-def redeem(app: LiveApp, handoff_url: str) -> str:
+def binding_cookie(app: LiveApp) -> str:
+    """A fresh binding cookie from the app, as a `name=value` Cookie header part."""
+    response = httpx.get(app.url("/auth/bind"), follow_redirects=False, timeout=30)
+    assert response.status_code == 303, response.text
+    value = response.cookies.get(BINDING_COOKIE)
+    assert value, f"no binding cookie from /auth/bind: {response.headers}"
+    return f"{BINDING_COOKIE}={value}"
+
+
+def redeem(app: LiveApp, handoff_url: str, binding: str) -> str:
     """Load the cookie beacon's URL as the browser would; the Cookie header it sets."""
-    response = httpx.get(urljoin(app.base_url, handoff_url), follow_redirects=False, timeout=30)
+    response = httpx.get(
+        urljoin(app.base_url, handoff_url),
+        headers={"Cookie": binding, "Sec-Fetch-Site": "same-origin"},
+        follow_redirects=False,
+        timeout=30,
+    )
     assert response.status_code == 303, response.text
     value = response.cookies.get(COOKIE_NAME)
     assert value, f"no session cookie from {handoff_url}: {response.headers}"
     return f"{COOKIE_NAME}={value}"
 
 
-def sign_in(socket: ReflexSocket, username: str, password: str) -> str:
-    """Submit the login form over the socket, redeem the handoff; the session Cookie header."""
+def submit_login(socket: ReflexSocket, username: str, password: str) -> str:
+    """Submit the login form over the socket; the cookie beacon's URL, not yet loaded."""
+    before = len(socket.delta_values("handoff_url"))
     socket.send(handler(rx.State, "hydrate"), path="/login")
     form = {"username": username, "password": password}
     socket.send(handler(LoginState, "submit"), {"form_data": form}, path="/login")
-    socket.wait_for('"handoff_url_rx_state_": "/auth/session?code=')
-    urls = [url for url in socket.delta_values("handoff_url") if url]
-    cookie = redeem(socket.app, urls[-1])
+    deadline = time.monotonic() + 15
+    while not (urls := [url for url in socket.delta_values("handoff_url")[before:] if url]):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no handoff URL: {socket.text()[-2000:]}")
+        time.sleep(0.05)
+    assert urls[-1].startswith("/auth/session?code="), urls
+    return urls[-1]
+
+
+def sign_in(socket: ReflexSocket, username: str, password: str) -> str:
+    """Submit the login form over the socket, redeem the handoff; the session Cookie header."""
+    handoff_url = submit_login(socket, username, password)
+    cookie = redeem(socket.app, handoff_url, socket.binding)
     # The beacon has loaded: the page finishes the handoff, as the browser's onLoad does.
     socket.send(handler(AuthState, "finish_handoff"), path="/login")
     socket.settle()

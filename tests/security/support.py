@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import httpx
+from playwright.sync_api import BrowserContext
 from sqlmodel import Session, col, select
 
+from nfp_app import signin
 from nfp_app.models import AuthEvent
 
 # Markers of secrets that must never reach a response, an audit row or a log line.
@@ -38,3 +41,40 @@ def client(base_url: str) -> Iterator[httpx.Client]:
     """An HTTP client on a live app."""
     with httpx.Client(base_url=base_url, timeout=30) as http:
         yield http
+
+
+# An attacker's site, served to the browser by Playwright's routing.
+EVIL_ORIGIN = "https://evil.example"
+
+
+def serve_evil_page(context: BrowserContext, body: str) -> str:
+    """Make https://evil.example/ in this browser context answer with the given HTML body."""
+    html = f"<!doctype html><html><head><title>evil</title></head><body>{body}</body></html>"
+    context.route(
+        f"{EVIL_ORIGIN}/**",
+        lambda route: route.fulfill(status=200, content_type="text/html", body=html),
+    )
+    return f"{EVIL_ORIGIN}/"
+
+
+def try_sign_in(
+    session: Session,
+    username: str,
+    password: str,
+    *,
+    ip: str,
+    at: dt.datetime,
+    device_token: str = "",
+) -> signin.SignInResult:
+    """One sign-in attempt through the service, committed, at a given time and address."""
+    result = signin.sign_in(
+        session=session,
+        username=username,
+        password=password,
+        persistent=False,
+        ip=ip,
+        device_token=device_token,
+        now=at,
+    )
+    session.commit()
+    return result

@@ -1,4 +1,8 @@
-"""SEC-4: failed sign-ins are throttled per account and per client IP, never locked for good."""
+"""SEC-4: failed sign-ins are throttled per account and client, and per IP, never locked for good.
+
+The targeted-lockout defences (device cookies, the per-account cap with growing delays) and
+the atomic counting of concurrent attempts have their own modules: SEC-18 and SEC-21.
+"""
 
 from __future__ import annotations
 
@@ -13,12 +17,12 @@ from sqlmodel import Session, select
 
 from nfp_app import accounts, signin
 from nfp_app.api import create_api
-from nfp_app.models import AuthFailure, utcnow
+from nfp_app.models import ThrottleHit, utcnow
 from nfp_app.security import client_ip, passwords
 from nfp_app.settings import PROJECT_DIR, Settings
 from nfp_app.state.login import error_for
 from tests.api.conftest import unique_name
-from tests.security.support import audit_rows, client
+from tests.security.support import audit_rows, client, try_sign_in
 from tests.support.live_app import LiveApp, LiveAppFactory
 from tests.support.overrides import Override
 
@@ -37,11 +41,7 @@ def _try(
     at: dt.datetime = T0,
     ip: str = "198.51.100.7",
 ) -> signin.SignInResult:
-    result = signin.sign_in(
-        session=session, username=username, password=password, persistent=False, ip=ip, now=at
-    )
-    session.commit()
-    return result
+    return try_sign_in(session, username, password, ip=ip, at=at)
 
 
 def _fail(session: Session, username: str, times: int, **kwargs: object) -> None:
@@ -56,6 +56,8 @@ def test_sec04_defaults() -> None:
         300,
     )
     assert (settings.throttle_ip_failures, settings.throttle_ip_window_seconds) == (20, 60)
+    assert settings.throttle_account_total_failures == 50
+    assert settings.throttle_max_delay_seconds == 60
     assert settings.trusted_proxy_hops == 0
 
 
@@ -240,5 +242,6 @@ def test_sec04_failure_rows_are_pruned(session: Session) -> None:
     _fail(session, "grace", 3, at=utcnow() - dt.timedelta(hours=1))
     _fail(session, "grace", 1, at=utcnow())
 
-    keys = session.exec(select(AuthFailure.key)).all()
-    assert len(keys) == 2  # the account and the IP of the last failure only
+    keys = session.exec(select(ThrottleHit.scope)).all()
+    # The last failure only: counted per account and client, per account, and per IP.
+    assert sorted(keys) == ["account", "client", "ip"]

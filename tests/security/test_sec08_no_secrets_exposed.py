@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
+import jwt as pyjwt
 import pytest
 import redis
 import reflex as rx
@@ -32,7 +33,13 @@ from tests.e2e.conftest import (
     unique_name,
     wait_hydrated,
 )
-from tests.security.reflex_socket import cookie_secret, handler, reflex_socket, sign_in
+from tests.security.reflex_socket import (
+    BINDING_COOKIE,
+    cookie_secret,
+    handler,
+    reflex_socket,
+    sign_in,
+)
 from tests.security.support import leaks
 from tests.support.live_app import LiveApp, LiveAppFactory
 from tests.support.prod_app import ROOT
@@ -42,6 +49,7 @@ pytestmark = [pytest.mark.security, pytest.mark.postgres]
 PASSWORD = "lantern-Quarry-93-thistle"
 # Names of server-only fields and columns, which nothing built for the browser may mention.
 SERVER_ONLY = ("hashed_password", "secret_hash", "handoff_hash", "_session_id", "_checked_by")
+DEVICE_COOKIE = "nfp_session_device"
 
 
 def _files(folder: Path) -> Iterator[Path]:
@@ -109,10 +117,18 @@ def test_sec08_browser_log_and_disk_hold_no_secret(page: Page, live_app: LiveApp
     )
     assert not leaks("\n".join(storage), *forbidden)
     for browser_cookie in page.context.cookies():
-        if browser_cookie.get("name") == COOKIE_NAME:
-            assert browser_cookie.get("httpOnly") is True
-        else:
-            assert not leaks(browser_cookie.get("value", ""), *forbidden)
+        name, value = browser_cookie.get("name"), browser_cookie.get("value", "")
+        if name in (COOKIE_NAME, BINDING_COOKIE, DEVICE_COOKIE):
+            assert browser_cookie.get("httpOnly") is True, name
+        if name == DEVICE_COOKIE:
+            # A signed JWT by design (SEC-18): it names the account and a device id and grants
+            # nothing; it is no access token and holds no other secret.
+            claims = pyjwt.decode(value, options={"verify_signature": False})
+            assert set(claims) == {"typ", "acct", "dev", "iat", "exp"}
+            assert claims["typ"] == "device"
+            assert not [secret for secret in forbidden if secret in value]
+        elif name != COOKIE_NAME:
+            assert not leaks(value, *forbidden), name
     assert COOKIE_NAME not in page.evaluate("document.cookie")
 
     log = live_app.log_path.read_text(errors="replace")

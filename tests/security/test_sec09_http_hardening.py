@@ -18,7 +18,9 @@ from sqlmodel import Session
 from nfp_app import accounts, sessions
 from nfp_app.api import create_api
 from nfp_app.http_headers import HSTS, SecurityHeadersMiddleware
+from nfp_app.security import tokens
 from nfp_app.security.client_ip import is_https
+from nfp_app.security.cookies import CookieNames
 from tests.api.test_cors import EVIL, _websocket_handshake_status
 from tests.support.live_app import LiveApp
 from tests.support.overrides import Override
@@ -55,7 +57,7 @@ def test_sec09_headers_on_pages_api_and_assets(live_app: LiveApp) -> None:
             http.get("/users/me/"),
             http.post("/token", data={"username": "nobody", "password": "wrong password!"}),
             http.get("/auth/session?code=nonsense"),
-            http.get("/auth/logout"),
+            http.post("/auth/logout"),
         ]
     for response in responses:
         assert response.status_code < 500
@@ -88,11 +90,23 @@ def test_sec09_https_detection() -> None:
     assert not is_https("http", "https", trusted_proxy_hops=2)
 
 
-async def _ask(base_url: str, headers: dict[str, str], *paths: str) -> list[httpx.Response]:
-    """GET each path from the API wrapped in the headers middleware, as an ASGI server would."""
+Ask = tuple[str, str, dict[str, str]]
+
+
+async def _ask(base_url: str, headers: dict[str, str], *asks: Ask) -> list[httpx.Response]:
+    """Send each request to the API wrapped in the headers middleware, as an ASGI server would."""
     transport = httpx.ASGITransport(app=SecurityHeadersMiddleware(create_api()))
     async with httpx.AsyncClient(transport=transport, base_url=base_url) as client:
-        return [await client.get(path, headers=headers) for path in paths]
+        return [
+            await client.request(method, path, headers={**headers, **extra})
+            for method, path, extra in asks
+        ]
+
+
+def _set_cookie(response: httpx.Response, name: str) -> str:
+    found = [c for c in response.headers.get_list("set-cookie") if c.startswith(f"{name}=")]
+    assert len(found) == 1, response.headers.get_list("set-cookie")
+    return found[0]
 
 
 @pytest.mark.parametrize(
@@ -113,26 +127,48 @@ def test_sec09_hsts_and_secure_cookie_over_https(
     hops: str,
     secure: bool,
 ) -> None:
-    """Over https: HSTS everywhere; the session cookie is Secure, HttpOnly and SameSite=Lax."""
+    """Over https: HSTS everywhere; the cookies are Secure and __Host-, HttpOnly, SameSite=Lax."""
     override(
         DATABASE_URL=sqlite_engine.url.render_as_string(hide_password=False),
         TRUSTED_PROXY_HOPS=hops,
     )
     with Session(sqlite_engine) as session:
         user = accounts.create_user(session=session, username="hsts", password=PASSWORD)
-        code = sessions.start(session=session, user=user, persistent=True).handoff_code
+        binding = tokens.new_secret()
+        started = sessions.start(session=session, user=user, persistent=True, binding=binding)
         session.commit()
-    paths = ("/openapi.json", f"/auth/session?code={code}", "/auth/logout")
+    names = CookieNames.for_base("nfp_session", secure=secure)
+    asks: list[Ask] = [
+        ("GET", "/openapi.json", {}),
+        (
+            "GET",
+            f"/auth/session?code={started.handoff_code}",
+            {"Cookie": f"{names.binding}={binding}"},
+        ),
+        ("POST", "/auth/logout", {"Origin": base_url}),
+        ("GET", "/login", {"Sec-Fetch-Dest": "document"}),
+    ]
     # A thread of its own: Playwright's sync API may already run an event loop in this one.
     with ThreadPoolExecutor(1) as pool:
-        docs, answer, cleared = pool.submit(asyncio.run, _ask(base_url, headers, *paths)).result()
+        docs, answer, cleared, page = pool.submit(
+            asyncio.run, _ask(base_url, headers, *asks)
+        ).result()
     assert answer.status_code == 303
-    for response in (docs, answer, cleared):
+    assert cleared.status_code == 303
+    for response in (docs, answer, cleared, page):
         assert (response.headers.get("strict-transport-security") == HSTS) is secure
-    cookie = answer.headers["set-cookie"]
-    assert cookie.startswith("nfp_session=")
-    assert "HttpOnly" in cookie
-    assert "SameSite=lax" in cookie
-    assert ("Secure" in cookie) is secure
-    assert ("Secure" in cleared.headers["set-cookie"]) is secure
+    set_cookies = [
+        _set_cookie(answer, names.session),
+        _set_cookie(answer, names.device),
+        _set_cookie(cleared, names.session),
+        _set_cookie(page, names.binding),
+    ]
+    for cookie in set_cookies:
+        assert "HttpOnly" in cookie
+        assert "SameSite=lax" in cookie.replace("SameSite=Lax", "SameSite=lax")
+        assert "Path=/" in cookie
+        assert "Domain" not in cookie
+        assert ("Secure" in cookie) is secure
+        assert cookie.startswith("__Host-") is secure
     assert answer.headers["cache-control"] == "no-store"
+    assert page.headers["cache-control"] == "no-store"

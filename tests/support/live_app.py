@@ -49,6 +49,10 @@ def start_live_app(
         "SECRET_KEY": secret_key,
         "BCRYPT_ROUNDS": os.environ.get("LIVE_APP_BCRYPT_ROUNDS", "4"),
         "REFLEX_STATES_WORKDIR": str(workdir / "states"),
+        # The suite creates hundreds of accounts from 127.0.0.1; tests/security checks the
+        # signup limits on apps of their own.
+        "SIGNUP_IP_LIMIT": "0",
+        "SIGNUP_TOTAL_LIMIT": "0",
     }
     env = app_env(**{**defaults, **settings})
     try:
@@ -71,8 +75,12 @@ def live_app(
     # The whole suite signs in from 127.0.0.1, and schemathesis alone makes hundreds of failed
     # sign-ins a minute: the per-IP limit would stop unrelated tests. Per-account limits keep
     # their defaults; tests/security checks the per-IP default on its own app.
+    # The REST tests read the served OpenAPI schema, which production hides by default.
     with start_live_app(
-        postgres_template, tmp_path_factory.mktemp("live_app"), THROTTLE_IP_FAILURES="100000"
+        postgres_template,
+        tmp_path_factory.mktemp("live_app"),
+        THROTTLE_IP_FAILURES="100000",
+        API_DOCS_ENABLED="true",
     ) as app:
         yield app
 

@@ -64,9 +64,17 @@ def _wait_until_ready(
 
 @contextmanager
 def prod_app(
-    *, env: dict[str, str], log: Path, backend_only: bool = False, startup_seconds: float = 240
+    *,
+    env: dict[str, str],
+    log: Path,
+    backend_only: bool = False,
+    startup_seconds: float = 240,
+    root: Path = ROOT,
 ) -> Iterator[str]:
-    """The app on a free port until the block ends; yields its base URL (on localhost)."""
+    """The app on a free port until the block ends; yields its base URL (on localhost).
+
+    `root` runs another checkout of the app, e.g. an older commit for a before/after benchmark.
+    """
     port = free_port()
     command = [sys.executable, "-m", "reflex", "run", "--env", "prod"]
     command += ["--backend-only"] if backend_only else ["--frontend-port", str(port)]
@@ -74,7 +82,7 @@ def prod_app(
     with log.open("wb") as log_file:
         process = subprocess.Popen(
             command,
-            cwd=ROOT,
+            cwd=root,
             env=env,
             stdout=log_file,
             stderr=subprocess.STDOUT,
