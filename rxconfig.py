@@ -3,7 +3,7 @@
 import reflex as rx
 from reflex.plugins.sitemap import SitemapPlugin
 
-from nfp_app.settings import Settings
+from nfp_app.infra.settings import Settings
 
 # The database URL is deliberately not given to Reflex: nfp_app migrates with its own
 # Alembic environment (alembic/env.py) before serving, and `reflex db` would bypass it.

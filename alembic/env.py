@@ -9,8 +9,8 @@ from alembic import context
 from sqlmodel import SQLModel
 
 from nfp_app import models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from nfp_app.db import engine_for
-from nfp_app.settings import get_settings
+from nfp_app.infra.db import MIGRATION_LOCK_ID, engine_for
+from nfp_app.infra.settings import get_settings
 
 config = context.config
 # Only the alembic CLI configures logging; called from the app, keep the app's logging.
@@ -18,8 +18,6 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
     logging.config.fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 target_metadata = SQLModel.metadata
-# An arbitrary constant: every process migrating one PostgreSQL database takes the same lock.
-_MIGRATION_LOCK_ID = 7_318_004_211
 
 
 def _database_url() -> str:
@@ -44,7 +42,9 @@ def run_migrations_online() -> None:
         )
         with context.begin_transaction():
             if connection.dialect.name == "postgresql":
-                connection.execute(sa.text(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK_ID})"))
+                connection.execute(
+                    sa.text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK_ID}
+                )
             context.run_migrations()
 
 

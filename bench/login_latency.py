@@ -2,7 +2,7 @@
 
 Run from the repository root:
 
-    source scripts/_env.sh && python bench/login_latency.py --iterations 20
+    source scripts/_env.sh && python -m bench.login_latency --iterations 20
 
 It starts `reflex run --env prod` on a free port with a temporary SQLite database and the
 default BCRYPT_ROUNDS (12), signs one user up through /signup, then signs in N times, each in a
@@ -30,11 +30,8 @@ import bcrypt
 from playwright._impl._api_structures import SetCookieParam
 from playwright.sync_api import Browser, BrowserContext, Page, WebSocket, sync_playwright
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # run as a script from anywhere: make `tests.support` importable
-
-from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from tests.support.prod_app import AppDidNotStartError, app_env, prod_app  # noqa: E402
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
+from tests.support.prod_app import AppDidNotStartError, app_env, prod_app
 
 PASSWORD = "plum-Harbor-47-lantern"  # noqa: S105  (a throwaway benchmark account)
 HYDRATED = '"is_hydrated_rx_state_":true'

@@ -2,7 +2,8 @@
 
 Starts its own `reflex run --env prod` on a free port with a temporary SQLite database and the
 default BCRYPT_ROUNDS (12), then drives it with concurrent httpx async clients on loopback.
-Usage: python bench/rest_load.py [--concurrency 8] [--seconds 15] [--max-requests 5000]
+Usage, from the project folder:
+    python -m bench.rest_load [--concurrency 8] [--seconds 15] [--max-requests 5000]
 """
 
 from __future__ import annotations
@@ -21,10 +22,7 @@ from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # run as a script from anywhere: make `tests.support` importable
-
-from tests.support.prod_app import AppDidNotStartError, app_env, prod_app  # noqa: E402
+from tests.support.prod_app import AppDidNotStartError, app_env, prod_app
 
 PASSWORD = "bench-password-123"  # noqa: S105  (a throwaway account on a temp database)
 

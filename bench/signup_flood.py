@@ -4,7 +4,8 @@ Starts `reflex run --env prod --backend-only` (one Granian worker, a temporary S
 the default BCRYPT_ROUNDS=12) from this checkout or from `--checkout`, such as a worktree of an
 older commit. It creates one account, times quiet sign-ins, then sends `--flood` concurrent
 `POST /users/` from one address and, while they are answered, signs in again and again and pings.
-Usage: python bench/signup_flood.py [--checkout DIR] [--flood 150] [--limits default|off]
+Usage, from the project folder:
+    python -m bench.signup_flood [--checkout DIR] [--flood 150] [--limits default|off]
 """
 
 from __future__ import annotations
@@ -24,10 +25,7 @@ from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # run as a script from anywhere: make `tests.support` importable
-
-from tests.support.prod_app import AppDidNotStartError, app_env, prod_app  # noqa: E402
+from tests.support.prod_app import ROOT, AppDidNotStartError, app_env, prod_app
 
 PASSWORD = "bench-password-123"  # noqa: S105  (throwaway accounts on a temp database)
 # Signup limits off: what the hashing pools alone do under a flood.

@@ -5,8 +5,22 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
+from annotated_types import MaxLen
 from pydantic import BaseModel
 from sqlmodel import Field, SQLModel
+
+
+def max_length(table: type[SQLModel], column: str) -> int:
+    """The max_length a string column of a table declares."""
+    for constraint in table.model_fields[column].metadata:
+        if isinstance(constraint, MaxLen):
+            return constraint.max_length
+    raise LookupError(f"{table.__name__}.{column} declares no max_length")
+
+
+def clip(value: str, table: type[SQLModel], column: str) -> str:
+    """A value cut to what a string column holds."""
+    return value[: max_length(table, column)]
 
 
 def utcnow() -> dt.datetime:

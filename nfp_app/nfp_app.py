@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
-from nfp_app import db, signin
+import reflex as rx
+
+from nfp_app import routes
 from nfp_app.api import create_api
-from nfp_app.http_headers import SecurityHeadersMiddleware
+from nfp_app.infra import db
+from nfp_app.infra.request_guard import RequestGuardMiddleware
+from nfp_app.infra.security_headers import SecurityHeadersMiddleware
+from nfp_app.infra.settings import get_settings
 from nfp_app.pages.admin import admin_page
 from nfp_app.pages.home import home_page
 from nfp_app.pages.login import login_page
 from nfp_app.pages.signup import signup_page
-from nfp_app.reflex_compat import AppWithOuterMiddleware
-from nfp_app.request_guard import RequestGuardMiddleware
-from nfp_app.settings import get_settings
+from nfp_app.reflex_compat import AppWithOuterMiddleware, keep_credentials_out_of_snapshots
+from nfp_app.services import signin_limits
 from nfp_app.state.admin import AdminState
 from nfp_app.state.auth import AuthState
 from nfp_app.state.login import LoginState
 from nfp_app.state.signup import SignupState
-from nfp_app.state.snapshots import keep_credentials_out_of_snapshots
 
 # get_settings() fails fast, with a clear message, when production has no usable SECRET_KEY;
 # then every throttling limit that is switched off is logged.
-signin.warn_if_unthrottled(get_settings())
+signin_limits.warn_if_unthrottled(get_settings())
 # The session cookie must not be pickled to .states/ or Redis with the handshake headers.
 keep_credentials_out_of_snapshots()
 
@@ -34,11 +37,24 @@ class NfpApp(AppWithOuterMiddleware):
 
 
 # Reflex is mounted under the FastAPI app, whose routes win over pages with the same path.
-app = NfpApp(api_transformer=create_api())
-app.register_lifespan_task(db.migrate_to_head)
-app.add_page(home_page, route="/", title="nfp_app", on_load=AuthState.route_home)
-app.add_page(login_page, route="/login", title="Sign in · nfp_app", on_load=LoginState.open_page)
-app.add_page(
-    signup_page, route="/signup", title="Create an account · nfp_app", on_load=SignupState.open_page
+app = NfpApp(
+    api_transformer=create_api(),
+    head_components=[
+        rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
+        rx.el.link(rel="icon", href="/favicon.ico", sizes="16x16 32x32 48x48"),
+    ],
 )
-app.add_page(admin_page, route="/admin", title="Account · nfp_app", on_load=AdminState.open_page)
+app.register_lifespan_task(db.migrate_to_head)
+app.add_page(home_page, route=routes.HOME, title="nfp_app", on_load=AuthState.route_home)
+app.add_page(
+    login_page, route=routes.LOGIN, title="Sign in · nfp_app", on_load=LoginState.open_page
+)
+app.add_page(
+    signup_page,
+    route=routes.SIGNUP,
+    title="Create an account · nfp_app",
+    on_load=SignupState.open_page,
+)
+app.add_page(
+    admin_page, route=routes.ADMIN, title="Account · nfp_app", on_load=AdminState.open_page
+)

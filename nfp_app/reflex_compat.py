@@ -1,12 +1,25 @@
-"""Where nfp_app depends on how Reflex 0.10 works inside, beyond its documented API."""
+"""Every place nfp_app relies on how Reflex 0.10.1 works inside, beyond its public API.
+
+tests/unit/test_reflex_compat.py fails loudly when the Reflex version changes: then check each
+workaround below against the new source before raising the pin.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import reflex as rx
+from reflex.istate.data import HeaderData
+from reflex.state import State
+from reflex_base.components.component import field
+from reflex_base.event import EventHandler, no_args_event_spec
+from reflex_components_core.el.elements.base import BaseHTML
+from reflex_components_core.el.elements.media import Img
 from starlette.types import ASGIApp
+
+# The version every workaround here was checked against.
+CHECKED_REFLEX_VERSION = "0.10.1"
 
 
 class AppWithOuterMiddleware(rx.App):
@@ -26,3 +39,64 @@ class AppWithOuterMiddleware(rx.App):
         for middleware in self.outer_middleware:
             asgi_app = middleware(asgi_app)
         return asgi_app
+
+
+class BeaconImage(Img):
+    """An <img> that reports when its request has finished, either way.
+
+    Reflex's Img declares no load or error triggers.
+    """
+
+    on_load: EventHandler[no_args_event_spec]
+    on_error: EventHandler[no_args_event_spec]
+
+
+class NativeForm(BaseHTML):
+    """A plain <form> that the browser submits itself.
+
+    Reflex's own form always adds a handler that prevents the browser's submission. Used where
+    a full-page POST is the point: the backend route sets or clears an HttpOnly cookie and
+    checks the request's Origin, which a websocket event cannot do.
+    """
+
+    tag = "form"
+
+    action: rx.Var[str] = field(doc="URL the browser posts the form to")
+    method: rx.Var[str] = field(doc="HTTP method of the submission")
+
+
+# Reflex pickles the root state with the websocket handshake's headers, Cookie included, into
+# `.states/*.pkl` (mode 0644) or Redis: that would put the HttpOnly session secret at rest.
+CREDENTIAL_HEADERS = frozenset({"cookie", "authorization", "proxy-authorization"})
+_HEADERS_KEY = "headers"
+
+
+def _without_credentials(headers: Any) -> dict[str, str]:
+    return {key: headers[key] for key in headers if key.lower() not in CREDENTIAL_HEADERS}
+
+
+def scrub(fields: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a state's pickled fields without credential headers."""
+    cleaned = dict(fields)
+    router_data = cleaned.get("router_data")
+    if isinstance(router_data, dict) and isinstance(router_data.get(_HEADERS_KEY), dict):
+        headers = _without_credentials(router_data[_HEADERS_KEY])
+        cleaned["router_data"] = {**router_data, _HEADERS_KEY: headers}
+    header_data = cleaned.get("rx_router_headers")
+    if isinstance(header_data, HeaderData):
+        headers = _without_credentials(header_data.raw_headers)
+        cleaned["rx_router_headers"] = HeaderData.from_router_data({_HEADERS_KEY: headers})
+    return cleaned
+
+
+_reflex_getstate = State.__getstate__
+
+
+def _getstate(self: State) -> dict[str, Any]:
+    # Each event brings its connection's headers again, so the stored copy needs no cookie.
+    return scrub(_reflex_getstate(self))
+
+
+def keep_credentials_out_of_snapshots() -> None:
+    """Make every state pickle without the Cookie and Authorization headers (idempotent)."""
+    State.__getstate__ = _getstate  # pyright: ignore[reportAttributeAccessIssue]

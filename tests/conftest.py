@@ -19,10 +19,11 @@ import pytest  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
-from nfp_app import db  # noqa: E402
+from nfp_app.infra import db  # noqa: E402
 from tests.support.databases import PostgresTemplate, sqlite_url  # noqa: E402
 
-pytest_plugins = ["tests.support.live_app", "tests.support.overrides", "tests.support.browser"]
+# Browser fixtures are registered only by the folders that drive Chromium (their conftest.py).
+pytest_plugins = ["tests.support.live_app", "tests.support.overrides"]
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from nfp_app.api import errors, session_cookie, token, users
-from nfp_app.settings import get_settings
+from nfp_app.infra.settings import get_settings
 
 
 def create_api() -> FastAPI:

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
 
-from nfp_app import db, tokens_service
 from nfp_app.api.schemas import Error
+from nfp_app.infra import db
+from nfp_app.infra.settings import get_settings
 from nfp_app.security.client_ip import client_ip
-from nfp_app.settings import get_settings
-from nfp_app.tokens_service import TokenUser
+from nfp_app.services import bearer
+from nfp_app.services.bearer import TokenUser
 
 # Our tokens are about 250 characters; anything far longer is not one of them.
 MAX_TOKEN_LENGTH = 4096
@@ -43,20 +43,13 @@ def unauthorized(detail: str = "Could not validate credentials") -> HTTPExceptio
     return HTTPException(status.HTTP_401_UNAUTHORIZED, detail, headers=BEARER_CHALLENGE)
 
 
-def _check(token: str) -> TokenUser | None:
-    with db.session_scope() as session:
-        return tokens_service.check_token(
-            session=session, token=token, key=get_settings().secret_key
-        )
-
-
 async def current_token_user(
     token: Annotated[str | None, Depends(oauth2_scheme)],
 ) -> TokenUser:
     """The live user and session behind the bearer token, or 401."""
     if not token or len(token) > MAX_TOKEN_LENGTH:
         raise unauthorized()
-    found = await asyncio.to_thread(_check, token)
+    found = await db.run(bearer.check_token, token=token)
     if found is None:
         raise unauthorized()
     return found

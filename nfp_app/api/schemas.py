@@ -11,10 +11,6 @@ from nfp_app.security import policy
 
 __all__ = ["Error", "Item", "Token", "UserCreate", "UserPage", "UserPublic", "UserUpdate"]
 
-# Generous caps that stop huge payloads before the policy, which has the exact rules.
-USERNAME_INPUT_MAX = 4 * policy.USERNAME_MAX_LENGTH
-EMAIL_INPUT_MAX = 4 * policy.EMAIL_MAX_LENGTH
-
 
 def is_storable(value: str) -> bool:
     """Whether the database can hold this text: no NUL, and no lone surrogates from JSON."""
@@ -32,9 +28,9 @@ def _storable(value: str) -> str:
 
 
 _Storable = AfterValidator(_storable)
-UsernameInput = Annotated[str, Field(max_length=USERNAME_INPUT_MAX), _Storable]
+UsernameInput = Annotated[str, Field(max_length=policy.USERNAME_INPUT_MAX), _Storable]
 PasswordInput = Annotated[str, Field(max_length=policy.PASSWORD_MAX_LENGTH), _Storable]
-EmailInput = Annotated[str, Field(max_length=EMAIL_INPUT_MAX), _Storable]
+EmailInput = Annotated[str, Field(max_length=policy.EMAIL_INPUT_MAX), _Storable]
 
 
 class UserCreate(BaseModel):

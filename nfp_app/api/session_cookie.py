@@ -10,20 +10,21 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response, status
 from fastapi.responses import JSONResponse, RedirectResponse
 
-from nfp_app import db, handoff, sessions
+from nfp_app import routes
 from nfp_app.api.deps import request_ip
+from nfp_app.infra import db
+from nfp_app.infra.settings import get_settings
+from nfp_app.infra.urls import app_origins, frontend_url
 from nfp_app.models import utcnow
 from nfp_app.security import device
 from nfp_app.security.client_ip import is_https
 from nfp_app.security.cookies import CookieNames, read_cookie
 from nfp_app.security.origins import is_cross_site, is_own_origin
 from nfp_app.security.redirects import safe_next
-from nfp_app.settings import get_settings
-from nfp_app.urls import app_origins, frontend_url
+from nfp_app.security.tokens import MAX_SECRET_TEXT
+from nfp_app.services import auth_sessions, handoff
 
-router = APIRouter(prefix="/auth", include_in_schema=False)
-
-LOGIN_PAGE = "/login"
+router = APIRouter(prefix=routes.AUTH_PREFIX, include_in_schema=False)
 
 
 def is_secure(request: Request) -> bool:
@@ -58,7 +59,7 @@ def _redirect(path: str) -> RedirectResponse:
     return RedirectResponse(frontend_url(path), status_code=status.HTTP_303_SEE_OTHER)
 
 
-@router.get("/bind")
+@router.get(routes.AUTH_BIND.removeprefix(routes.AUTH_PREFIX))
 async def bind_browser(next: str = "") -> RedirectResponse:
     """A round trip through the backend, which gives the browser its binding cookie.
 
@@ -66,24 +67,24 @@ async def bind_browser(next: str = "") -> RedirectResponse:
     it. Pages served by the backend (production) need no detour; the development server's pages
     come from another port and send the browser here once.
     """
-    return _redirect(safe_next(next or LOGIN_PAGE))
+    return _redirect(safe_next(next or routes.LOGIN))
 
 
-@router.get("/session")
+@router.get(routes.AUTH_SESSION.removeprefix(routes.AUTH_PREFIX))
 async def set_session_cookie(request: Request, code: str = "", next: str = "") -> RedirectResponse:
     """Trade the one-time code from the login page for the session cookie, then go on."""
     names = cookie_names(request)
     if not code:
-        return _redirect(LOGIN_PAGE)
+        return _redirect(routes.LOGIN)
     result = await db.run(
         handoff.redeem_handoff,
-        code=code[:128],
+        code=code[:MAX_SECRET_TEXT],
         binding=read_cookie(request.headers.get("cookie", ""), names.binding),
         cross_site=is_cross_site(request.headers.get("sec-fetch-site", "")),
         ip=request_ip(request),
     )
     if isinstance(result, handoff.RefusedHandoff):
-        return _redirect(LOGIN_PAGE)
+        return _redirect(routes.LOGIN)
     response = _redirect(safe_next(next))
     max_age = result.max_age_seconds if result.persistent else None
     _set_cookie(response, request, names.session, result.secret, max_age)
@@ -95,7 +96,7 @@ async def set_session_cookie(request: Request, code: str = "", next: str = "") -
     return response
 
 
-@router.post("/logout", response_model=None)
+@router.post(routes.AUTH_LOGOUT.removeprefix(routes.AUTH_PREFIX), response_model=None)
 async def clear_session_cookie(request: Request) -> Response:
     """End the cookie's session and clear the cookie; only the app's own pages may ask."""
     own = is_own_origin(
@@ -111,8 +112,8 @@ async def clear_session_cookie(request: Request) -> Response:
     names = cookie_names(request)
     secret = read_cookie(request.headers.get("cookie", ""), names.session)
     if secret:
-        await db.run(sessions.end_by_secret, secret=secret, ip=request_ip(request))
-    response = _redirect(LOGIN_PAGE)
+        await db.run(auth_sessions.end_by_secret, secret=secret, ip=request_ip(request))
+    response = _redirect(routes.LOGIN)
     response.delete_cookie(
         names.session, path="/", httponly=True, samesite="lax", secure=is_secure(request)
     )

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 
-from nfp_app import db, signin, tokens_service, workers
 from nfp_app.api.deps import UNAUTHORIZED, Caller, request_ip, unauthorized
 from nfp_app.api.schemas import Error, Token, is_storable
 from nfp_app.api.session_cookie import cookie_names
+from nfp_app.infra import db, workers
 from nfp_app.security.cookies import read_cookie
-from nfp_app.tokens_service import TokenUser
+from nfp_app.services import bearer, signin
 
 router = APIRouter(tags=["auth"])
 
@@ -37,16 +36,15 @@ async def login_for_access_token(
 ) -> Token:
     """Trade a username and password for a bearer token bound to a new server-side session."""
     result = await db.run(
-        signin.sign_in,
+        bearer.sign_in,
         executor=workers.sign_in_pool(),
         # Text the database or bcrypt cannot take (NUL, lone surrogates) matches no one; ""
         # instead still spends a verification, so the answer and its timing stay the same.
         username=form.username if is_storable(form.username) else "",
         password=form.password if is_storable(form.password) else "",
-        persistent=False,
         user_agent=request.headers.get("user-agent", ""),
         ip=request_ip(request),
-        # A browser's device cookie keeps its own allowance here too (see signin.throttle_keys).
+        # A browser's device cookie keeps its own allowance here too (see signin_limits).
         device_token=read_cookie(request.headers.get("cookie", ""), cookie_names(request).device),
     )
     if isinstance(result, signin.Throttled):
@@ -57,16 +55,11 @@ async def login_for_access_token(
         )
     if isinstance(result, signin.BadCredentials):
         raise unauthorized("Incorrect username or password")
-    return Token(access_token=result.started.access_token)
-
-
-def _revoke(caller: TokenUser, ip: str) -> None:
-    with db.session_scope() as session:
-        tokens_service.revoke_token_session(session=session, token_user=caller, ip=ip)
+    return Token(access_token=result.access_token)
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT, responses=UNAUTHORIZED)
 async def logout(request: Request, caller: Caller) -> Response:
     """End the session of this token; the token stops working at once."""
-    await asyncio.to_thread(_revoke, caller, request_ip(request))
+    await db.run(bearer.revoke_token_session, token_user=caller, ip=request_ip(request))
     return Response(status_code=status.HTTP_204_NO_CONTENT)

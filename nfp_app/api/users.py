@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request, status
 
-from nfp_app import account_changes, accounts, db, signup, workers
 from nfp_app.api import errors
 from nfp_app.api.deps import FORBIDDEN, UNAUTHORIZED, Admin, Caller, request_ip
 from nfp_app.api.schemas import Error, Item, UserCreate, UserPage, UserPublic, UserUpdate
+from nfp_app.infra import db, workers
+from nfp_app.infra.settings import get_settings
 from nfp_app.security.policy import PolicyError
-from nfp_app.settings import get_settings
+from nfp_app.services import account_changes, accounts, signup
 
 router = APIRouter(prefix="/users", tags=["users"])
 
@@ -71,13 +71,6 @@ async def read_own_items(caller: Caller) -> list[Item]:
     return [Item(item_id="Foo", owner=caller.user.username)]
 
 
-def _page(offset: int, limit: int) -> UserPage:
-    with db.session_scope() as session:
-        users, total = accounts.list_users(session=session, offset=offset, limit=limit)
-        items = [UserPublic.from_user(user) for user in users]
-    return UserPage(items=items, total=total, offset=offset, limit=limit)
-
-
 @router.get("/", responses={**UNAUTHORIZED, **FORBIDDEN})
 async def list_users(
     _admin: Admin,
@@ -86,23 +79,9 @@ async def list_users(
 ) -> UserPage:
     """Administrators: one page of accounts in creation order."""
     size = limit or get_settings().users_page_size
-    return await asyncio.to_thread(_page, offset, size)
-
-
-def _update(user_id: int, change: UserUpdate, actor: str, ip: str) -> UserPublic:
-    with db.session_scope() as session:
-        user = accounts.get_user(session=session, user_id=user_id)
-        if user is None:
-            raise accounts.UserNotFoundError()
-        if change.is_active is not None:
-            user = account_changes.set_active(
-                session=session, user_id=user_id, active=change.is_active, actor=actor, ip=ip
-            )
-        if change.is_admin is not None:
-            user = account_changes.set_admin(
-                session=session, user_id=user_id, admin=change.is_admin, actor=actor, ip=ip
-            )
-        return UserPublic.from_user(user)
+    users, total = await db.run(accounts.list_users, offset=offset, limit=size)
+    items = [UserPublic.from_user(user) for user in users]
+    return UserPage(items=items, total=total, offset=offset, limit=size)
 
 
 @router.patch(
@@ -121,10 +100,17 @@ async def update_user(
     admin: Admin,
 ) -> UserPublic:
     """Administrators: enable or disable an account, grant or withdraw administrator rights."""
-    actor = admin.user.username
     try:
-        return await asyncio.to_thread(_update, user_id, change, actor, request_ip(request))
+        user = await db.run(
+            account_changes.update_status,
+            user_id=user_id,
+            active=change.is_active,
+            admin=change.is_admin,
+            actor=admin.user.username,
+            ip=request_ip(request),
+        )
     except accounts.UserNotFoundError:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "No such user.") from None
     except accounts.AccountError as error:
         raise HTTPException(status.HTTP_409_CONFLICT, error.message) from None
+    return UserPublic.from_user(user)

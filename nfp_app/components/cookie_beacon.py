@@ -3,17 +3,9 @@
 from __future__ import annotations
 
 import reflex as rx
-from reflex_base.event import EventHandler, no_args_event_spec
-from reflex_components_core.el.elements.media import Img
 
+from nfp_app.reflex_compat import BeaconImage
 from nfp_app.state.auth import AuthState
-
-
-class BeaconImage(Img):
-    """An <img> that reports when its request has finished, either way."""
-
-    on_load: EventHandler[no_args_event_spec]
-    on_error: EventHandler[no_args_event_spec]
 
 
 def cookie_beacon() -> rx.Component:

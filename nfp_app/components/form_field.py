@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import reflex as rx
-from reflex_base.vars.base import Var
 
 
-def field_error(message: Var[str] | str, *, field_id: str) -> rx.Component:
+def field_error(message: rx.Var[str] | str, *, field_id: str) -> rx.Component:
     """The error text under a field, announced to screen readers."""
     return rx.cond(
         message != "",
@@ -21,7 +20,7 @@ def form_field(
     name: str,
     *,
     input_type: Literal["text", "password", "email"] = "text",
-    error: Var[str] | str = "",
+    error: rx.Var[str] | str = "",
     autocomplete: str = "off",
     required: bool = True,
     **input_props: Any,
@@ -44,7 +43,7 @@ def form_field(
     )
 
 
-def error_callout(message: Var[str] | str) -> rx.Component:
+def error_callout(message: rx.Var[str] | str) -> rx.Component:
     """A form-level error shown above the button."""
     return rx.cond(
         message != "",
@@ -65,7 +64,7 @@ def credentials_form(*children: rx.Component, on_submit: Any) -> rx.Component:
     )
 
 
-def submit_button(label: str, busy_label: str, busy: Var[bool] | bool) -> rx.Component:
+def submit_button(label: str, busy_label: str, busy: rx.Var[bool] | bool) -> rx.Component:
     """The form's button: busy while the server works, disabled until the app has loaded."""
     return rx.button(
         rx.cond(busy, busy_label, label),

@@ -4,17 +4,36 @@ from __future__ import annotations
 
 import reflex as rx
 
+from nfp_app import routes
 from nfp_app.components.cookie_beacon import cookie_beacon
-from nfp_app.components.native_form import NativeForm
+from nfp_app.infra.urls import backend_url
+from nfp_app.reflex_compat import NativeForm
 from nfp_app.state.auth import AuthState
-from nfp_app.urls import backend_url
+
+LOGO = "/logo.svg"
+
+
+def brand() -> rx.Component:
+    """The logo and the app's name; the logo is decorative, the name says it."""
+    return rx.hstack(
+        rx.image(src=LOGO, alt="", width="1.75rem", height="1.75rem", id="logo"),
+        rx.text("nfp_app", size="4", weight="bold"),
+        align="center",
+        spacing="2",
+    )
 
 
 def auth_card(title: str, *children: rx.Component) -> rx.Component:
     """A centred card for the login and signup forms."""
     return rx.center(
         rx.card(
-            rx.vstack(rx.heading(title, size="6", as_="h1"), *children, spacing="4", width="100%"),
+            rx.vstack(
+                brand(),
+                rx.heading(title, size="6", as_="h1"),
+                *children,
+                spacing="4",
+                width="100%",
+            ),
             width="100%",
             max_width="26rem",
             size="3",
@@ -30,7 +49,7 @@ def logout_form() -> rx.Component:
     the cookie; no other site can sign the user out with a link."""
     return NativeForm.create(
         rx.button("Log out", type="submit", variant="soft", id="logout"),
-        action=backend_url("/auth/logout"),
+        action=backend_url(routes.AUTH_LOGOUT),
         method="post",
     )
 
@@ -38,7 +57,7 @@ def logout_form() -> rx.Component:
 def nav_bar() -> rx.Component:
     """The top bar of signed-in pages, with the log-out button."""
     return rx.hstack(
-        rx.heading("nfp_app", size="4"),
+        brand(),
         rx.spacer(),
         rx.text(AuthState.user.username, id="nav-username"),  # type: ignore[union-attr]
         logout_form(),

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import reflex as rx
-from reflex_base.vars.object import ObjectVar
 
 from nfp_app.components.layout import signed_in_frame
-from nfp_app.state.admin import AdminState, UserRow
+from nfp_app.state.admin import AdminState
 from nfp_app.state.auth import AuthState
+from nfp_app.state.views import UserRow
 
 
 def _detail(label: str, value: rx.Var[str], field_id: str) -> rx.Component:
@@ -32,7 +32,7 @@ def account_card() -> rx.Component:
     )
 
 
-def _user_row(row: ObjectVar[UserRow]) -> rx.Component:
+def _user_row(row: rx.vars.ObjectVar[UserRow]) -> rx.Component:
     return rx.table.row(
         rx.table.cell(row.username),
         rx.table.cell(row.email),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from nfp_app import routes
 from nfp_app.components.form_field import (
     credentials_form,
     error_callout,
@@ -11,6 +12,8 @@ from nfp_app.components.form_field import (
     submit_button,
 )
 from nfp_app.components.layout import auth_card
+from nfp_app.infra.settings import get_settings
+from nfp_app.security import policy
 from nfp_app.state.login import LoginState
 
 
@@ -19,18 +22,23 @@ def login_page() -> rx.Component:
     return auth_card(
         "Sign in",
         credentials_form(
-            form_field("Username", "username", autocomplete="username", max_length=256),
+            form_field(
+                "Username",
+                "username",
+                autocomplete="username",
+                max_length=policy.USERNAME_INPUT_MAX,
+            ),
             form_field(
                 "Password",
                 "password",
                 input_type="password",
                 autocomplete="current-password",
-                max_length=1024,
+                max_length=policy.PASSWORD_MAX_LENGTH,
             ),
             rx.el.label(
                 rx.hstack(
                     rx.checkbox(name="remember_me", id="remember_me"),
-                    rx.text("Remember me for 30 days", size="2"),
+                    rx.text(f"Remember me for {get_settings().remember_me_days} days", size="2"),
                     align="center",
                 ),
                 html_for="remember_me",
@@ -41,7 +49,7 @@ def login_page() -> rx.Component:
         ),
         rx.text(
             "No account yet? ",
-            rx.link("Create one", href="/signup", id="signup-link"),
+            rx.link("Create one", href=routes.SIGNUP, id="signup-link"),
             size="2",
         ),
     )

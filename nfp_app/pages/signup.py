@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from nfp_app import routes
 from nfp_app.components.form_field import (
     credentials_form,
     error_callout,
@@ -11,8 +12,8 @@ from nfp_app.components.form_field import (
     submit_button,
 )
 from nfp_app.components.layout import auth_card
-from nfp_app.security.policy import PASSWORD_MAX_LENGTH
-from nfp_app.settings import get_settings
+from nfp_app.infra.settings import get_settings
+from nfp_app.security import policy
 from nfp_app.state.signup import RATE_DEBOUNCE_MS, SignupState
 
 
@@ -39,7 +40,7 @@ def signup_page() -> rx.Component:
                 "username",
                 autocomplete="username",
                 error=SignupState.username_error,
-                max_length=64,
+                max_length=policy.USERNAME_MAX_LENGTH,
             ),
             form_field(
                 "Email (optional)",
@@ -48,7 +49,7 @@ def signup_page() -> rx.Component:
                 autocomplete="email",
                 error=SignupState.email_error,
                 required=False,
-                max_length=254,
+                max_length=policy.EMAIL_MAX_LENGTH,
             ),
             form_field(
                 "Password",
@@ -56,12 +57,12 @@ def signup_page() -> rx.Component:
                 input_type="password",
                 autocomplete="new-password",
                 error=SignupState.password_error,
-                max_length=PASSWORD_MAX_LENGTH,
+                max_length=policy.PASSWORD_MAX_LENGTH,
                 on_change=SignupState.rate_password.debounce(RATE_DEBOUNCE_MS),
             ),
             strength_hint(),
             rx.text(
-                f"{get_settings().password_min_length} to {PASSWORD_MAX_LENGTH} characters, "
+                f"{get_settings().password_min_length} to {policy.PASSWORD_MAX_LENGTH} characters, "
                 "spaces allowed; a long phrase is easiest to remember. "
                 "Common passwords and your username are refused.",
                 size="1",
@@ -73,11 +74,11 @@ def signup_page() -> rx.Component:
                 input_type="password",
                 autocomplete="new-password",
                 error=SignupState.confirm_error,
-                max_length=PASSWORD_MAX_LENGTH,
+                max_length=policy.PASSWORD_MAX_LENGTH,
             ),
             error_callout(SignupState.form_error),
             submit_button("Create account", "Creating account…", SignupState.busy),
             on_submit=SignupState.submit,
         ),
-        rx.text("Already registered? ", rx.link("Sign in", href="/login"), size="2"),
+        rx.text("Already registered? ", rx.link("Sign in", href=routes.LOGIN), size="2"),
     )

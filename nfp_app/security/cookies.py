@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 from starlette.requests import cookie_parser
 
+from nfp_app.security.tokens import MAX_SECRET_TEXT
+
 # Over https each cookie carries this prefix: browsers then insist on Secure, Path=/ and no
 # Domain, so a sibling subdomain cannot plant or shadow it.
 HOST_PREFIX = "__Host-"
-# Longer values are none of ours; the cap keeps a hostile header from becoming a long key.
-MAX_VALUE_LENGTH = 512
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,4 +37,4 @@ def read_cookie(header: str, name: str) -> str:
     # Starlette's parser is the browsers' lenient one; http.cookies.SimpleCookie gives up on the
     # whole header at the first value it dislikes, such as JSON from another app on the host.
     value = cookie_parser(header or "").get(name, "")
-    return value if len(value) <= MAX_VALUE_LENGTH else ""
+    return value if len(value) <= MAX_SECRET_TEXT else ""

@@ -7,7 +7,6 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 USERNAME_MIN_LENGTH = 3
@@ -16,11 +15,13 @@ USERNAME_MAX_LENGTH = 32
 PASSWORD_MIN_LENGTH = 12
 PASSWORD_MAX_LENGTH = 1024
 EMAIL_MAX_LENGTH = 254
+# Typed text may be longer than the rule before NFKC normalisation shortens it: generous caps
+# that stop huge input early, while the rules above decide.
+USERNAME_INPUT_MAX = 4 * USERNAME_MAX_LENGTH
+EMAIL_INPUT_MAX = 4 * EMAIL_MAX_LENGTH
 
-# zxcvbn refuses longer input; the first 72 characters are enough to rate a password.
-STRENGTH_MAX_CHARS = 72
 APP_NAMES = ("nfp_app", "nfp app", "nfpapp")
-STRENGTH_LABELS = ("Very weak", "Weak", "Fair", "Good", "Strong")
+ON_COMMON_LIST = "This password is on a list of common or breached passwords; choose another."
 # Long, well-known passwords that zxcvbn's list (mostly shorter ones) lacks.
 _EXTRA_COMMON_PASSWORDS = frozenset(
     {
@@ -101,11 +102,6 @@ def _common_passwords() -> frozenset[str]:
     return frozenset(bundled) | _EXTRA_COMMON_PASSWORDS
 
 
-def is_common_password(password: str) -> bool:
-    """Whether the password is on the bundled list of common and breached passwords."""
-    return normalize_password(password).casefold() in _common_passwords()
-
-
 def _context_words(username: str, email: str | None) -> Iterable[tuple[str, str]]:
     yield normalize_username(username), "Password is too close to your username."
     local_part = (email or "").partition("@")[0]
@@ -120,7 +116,7 @@ def password_weakness(
     """Why a normalised password is guessable (common, or built on a name), or None."""
     folded = password.casefold()
     if folded in _common_passwords():
-        return "This password is on a list of common or breached passwords; choose another."
+        return ON_COMMON_LIST
     for word, reason in _context_words(username, email):
         # Short words would match by chance; what is left without the word must be long enough.
         if len(word) >= USERNAME_MIN_LENGTH and len(folded.replace(word, "")) < min_length:
@@ -151,19 +147,3 @@ def check_password(
     if weakness is not None:
         raise PolicyError("password", weakness)
     return value
-
-
-def password_strength(
-    password: str, *, min_length: int = PASSWORD_MIN_LENGTH, user_inputs: Iterable[str] = ()
-) -> tuple[int, str]:
-    """A 0-4 zxcvbn score and its label, for the live hint on the signup page."""
-    if not password:
-        return 0, ""
-    value = normalize_password(password)
-    if len(value) < min_length:
-        return 0, f"Too short: at least {min_length} characters"
-    if password_weakness(value, min_length=min_length) is not None:
-        return 0, "Too common"
-    result = zxcvbn(value[:STRENGTH_MAX_CHARS], user_inputs=[*APP_NAMES, *user_inputs])
-    score = max(0, min(4, int(result["score"])))
-    return score, STRENGTH_LABELS[score]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-DEFAULT_NEXT = "/admin"
-_FORBIDDEN_PREFIXES = ("/auth/",)
+from nfp_app import routes
+
+DEFAULT_NEXT = routes.AFTER_SIGN_IN
+_FORBIDDEN_PREFIXES = (f"{routes.AUTH_PREFIX}/",)
 
 
 def safe_next(candidate: str | None) -> str:

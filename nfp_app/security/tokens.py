@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import jwt
 
 ALGORITHM = "HS256"
+# Our secrets and codes are 43 characters; text far longer is none of ours and is not hashed.
+MAX_SECRET_TEXT = 512
 REQUIRED_CLAIMS = ("sub", "sid", "iat", "exp", "jti")
 
 

@@ -2,44 +2,21 @@
 
 from __future__ import annotations
 
-import dataclasses
 import math
 
 import reflex as rx
-from reflex_base.event import EventSpec
-from sqlmodel import Session
 
-from nfp_app import accounts, db
-from nfp_app.settings import get_settings
-from nfp_app.state.auth import AuthState, format_time
-
-
-@dataclasses.dataclass(frozen=True)
-class UserRow:
-    """One line of the admin table."""
-
-    username: str
-    email: str
-    admin: str
-    active: str
-    created: str
+from nfp_app.infra import db
+from nfp_app.infra.settings import get_settings
+from nfp_app.services import accounts
+from nfp_app.state.auth import AuthState
+from nfp_app.state.views import UserRow, user_row
 
 
-def _load_page(*, session: Session, page: int, page_size: int) -> tuple[list[UserRow], int]:
-    users, total = accounts.list_users(
-        session=session, offset=(page - 1) * page_size, limit=page_size
-    )
-    rows = [
-        UserRow(
-            username=user.username,
-            email=user.email or "",
-            admin="yes" if user.is_admin else "no",
-            active="yes" if user.is_active else "no",
-            created=format_time(user.created_at),
-        )
-        for user in users
-    ]
-    return rows, total
+async def _load_page(page: int, page_size: int) -> tuple[list[UserRow], int]:
+    offset = (page - 1) * page_size
+    users, total = await db.run(accounts.list_users, offset=offset, limit=page_size)
+    return [user_row(user) for user in users], total
 
 
 class AdminState(AuthState):
@@ -75,17 +52,17 @@ class AdminState(AuthState):
         """On load: check the session (or send to /login), then load the first page for admins."""
         return await self._show_page(1)
 
-    async def _show_page(self, page: int) -> EventSpec | None:
+    async def _show_page(self, page: int) -> rx.event.EventSpec | None:
         user = await self._require_login()
         if user is None or not user.is_admin:
             self._clear_table()
             return self._login_redirect() if user is None else None
         page_size = get_settings().users_page_size
-        rows, total = await db.run(_load_page, page=max(page, 1), page_size=page_size)
+        rows, total = await _load_page(max(page, 1), page_size)
         self._total_users = total
         self.page_count = max(1, math.ceil(total / page_size))
         if page > self.page_count:
-            rows, total = await db.run(_load_page, page=self.page_count, page_size=page_size)
+            rows, total = await _load_page(self.page_count, page_size)
             page = self.page_count
         self._rows, self.page = rows, max(page, 1)
         self._loaded_for = self._session_id

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Iterator
-from urllib.parse import quote
 
 import reflex as rx
-from reflex_base.event import EventSpec
 
-from nfp_app import db, sessions
+from nfp_app import routes
+from nfp_app.infra import db
+from nfp_app.infra.settings import get_settings
+from nfp_app.infra.urls import backend_url
 from nfp_app.models import User
 from nfp_app.security.cookies import CookieNames, read_cookie
-from nfp_app.settings import get_settings
-from nfp_app.urls import backend_url
+from nfp_app.services import auth_sessions
+from nfp_app.state.views import UserView, user_view
 
 # A browser sent through /auth/bind that still has no binding cookie refuses cookies: say so
 # instead of sending it round again.
@@ -23,35 +23,6 @@ COOKIES_NEEDED = (
     "Your browser did not send this site's sign-in cookie. Allow cookies for this site, then "
     "reload the page."
 )
-
-
-@dataclasses.dataclass(frozen=True)
-class UserView:
-    """What the browser may show about the signed-in user."""
-
-    username: str
-    email: str
-    role: str
-    created_at: str
-    last_login_at: str
-
-
-def format_time(value: object) -> str:
-    """A timestamp as people read it, or a dash."""
-    if value is None:
-        return "—"
-    return f"{value:%Y-%m-%d %H:%M} UTC"
-
-
-def user_view(user: User) -> UserView:
-    """The browser-safe view of a stored user."""
-    return UserView(
-        username=user.username,
-        email=user.email or "—",
-        role="Administrator" if user.is_admin else "User",
-        created_at=format_time(user.created_at),
-        last_login_at=format_time(user.last_login_at),
-    )
 
 
 def page_state_classes() -> Iterator[type[AuthState]]:
@@ -134,14 +105,14 @@ class AuthState(rx.State):
         # stored state to anyone who connects with its client token, so a new connection (a
         # reload, or a thief with a copied token) must bring the HttpOnly cookie again.
         if self._session_id is not None and self._checked_here():
-            user = await db.run(sessions.check, session_id=self._session_id)
+            user = await db.run(auth_sessions.check, session_id=self._session_id)
             if user is not None:
                 await self._remember(self._session_id, user)
                 return user
             await self._forget()
         secret = self._cookie(self._cookie_names().session)
         if secret:
-            resumed = await db.run(sessions.resume, secret=secret)
+            resumed = await db.run(auth_sessions.resume, secret=secret)
             if resumed is not None:
                 await self._remember(*resumed)
                 return resumed[1]
@@ -153,10 +124,10 @@ class AuthState(rx.State):
         return self._cookie(self._cookie_names().binding)
 
     def _device_token(self) -> str:
-        """This browser's device cookie, if it signed in before (see signin.throttle_keys)."""
+        """This browser's device cookie, if it signed in before (see signin_limits)."""
         return self._cookie(self._cookie_names().device)
 
-    def _bind_browser(self) -> EventSpec | None:
+    def _bind_browser(self) -> rx.event.EventSpec | None:
         """Send a browser whose handshake had no binding cookie through the backend, once.
 
         In production the page load itself brought the cookie. The development server serves
@@ -164,18 +135,17 @@ class AuthState(rx.State):
         """
         if self._browser_binding():
             return None
-        path = self.router.url.path or "/login"
+        path = self.router.url.path or routes.LOGIN
         query = self.router.url.query
-        target = backend_url(f"/auth/bind?next={quote(path + (f'?{query}' if query else ''))}")
+        target = backend_url(routes.bind_then(path + (f"?{query}" if query else "")))
         recently = time.time() - self._bind_redirected_at < _BIND_RETRY_SECONDS
         if not target.startswith(("http://", "https://")) or recently:
             return None  # same origin (the page load set it), or cookies are refused
         self._bind_redirected_at = time.time()
         return rx.redirect(target)
 
-    def _login_redirect(self) -> EventSpec:
-        path = self.router.url.path or "/admin"
-        return rx.redirect(f"/login?next={quote(path)}", replace=True)
+    def _login_redirect(self) -> rx.event.EventSpec:
+        return rx.redirect(routes.login_then(self.router.url.path or routes.ADMIN), replace=True)
 
     def _begin_handoff(self, url: str, then: str) -> None:
         """Let the cookie beacon call a backend route, then go to `then`."""
@@ -185,20 +155,13 @@ class AuthState(rx.State):
     @rx.event
     def finish_handoff(self):
         """The cookie beacon has loaded: continue where the handoff was heading."""
-        then = self._after_handoff or ("/admin" if self.user else "/login")
+        then = self._after_handoff or (routes.AFTER_SIGN_IN if self.user else routes.LOGIN)
         self.handoff_url = ""
         self._after_handoff = ""
         return rx.redirect(then, replace=True)
 
     @rx.event
-    async def ensure_session(self):
-        """On load of a protected page: sign the tab in from the cookie, or go to /login."""
-        if await self._require_login() is None:
-            return self._login_redirect()
-        return None
-
-    @rx.event
     async def route_home(self):
         """`/` goes to the admin page when signed in, else to the login page."""
         user = await self._require_login()
-        return rx.redirect("/admin" if user else "/login", replace=True)
+        return rx.redirect(routes.AFTER_SIGN_IN if user else routes.LOGIN, replace=True)

@@ -6,10 +6,12 @@ from typing import Any
 
 import reflex as rx
 
-from nfp_app import db, signin, workers
+from nfp_app import routes
+from nfp_app.infra import db, workers
+from nfp_app.infra.urls import backend_url
 from nfp_app.security.redirects import safe_next
+from nfp_app.services import signin
 from nfp_app.state.auth import COOKIES_NEEDED, AuthState
-from nfp_app.urls import backend_url
 
 # One text for a wrong password and an unknown user alike, so neither is revealed.
 BAD_CREDENTIALS = "Incorrect username or password."
@@ -95,5 +97,5 @@ class LoginState(AuthState):
             return
         await self._remember(result.started.session_id, result.user)
         self._begin_handoff(
-            backend_url(f"/auth/session?code={result.started.handoff_code}"), self._next_path()
+            backend_url(routes.handoff(result.started.handoff_code)), self._next_path()
         )

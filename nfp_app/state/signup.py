@@ -7,14 +7,15 @@ import time
 from typing import Any
 
 import reflex as rx
-from reflex_base.event import EventSpec
 
-from nfp_app import accounts, db, signup, workers
-from nfp_app.security import policy
-from nfp_app.settings import get_settings
+from nfp_app import routes
+from nfp_app.infra import db, workers
+from nfp_app.infra.settings import get_settings
+from nfp_app.infra.urls import backend_url
+from nfp_app.security import policy, strength
+from nfp_app.services import accounts, signup
 from nfp_app.state.auth import COOKIES_NEEDED, AuthState
 from nfp_app.state.login import form_text
-from nfp_app.urls import backend_url
 
 RATE_DEBOUNCE_MS = 250
 # A rating debounced just before the fields were cleared still arrives afterwards; it describes
@@ -45,18 +46,20 @@ class SignupState(AuthState):
         self._clear_errors()
         self.strength_score, self.strength_label, self.busy = 0, "", False
         if await self._require_login() is not None:
-            return rx.redirect("/admin", replace=True)
+            return rx.redirect(routes.AFTER_SIGN_IN, replace=True)
         return self._bind_browser()
 
     @rx.event
     async def rate_password(self, value: str):
         """Update the strength hint (zxcvbn, off the event loop); the password is not kept."""
         if time.time() - self._cleared_at < _STALE_RATING_SECONDS:
+            # Re-clear rather than ignore: the reply tells the page the hint stays empty.
+            self.strength_score, self.strength_label = 0, ""
             return
         text = value[: policy.PASSWORD_MAX_LENGTH] if isinstance(value, str) else ""
         min_length = get_settings().password_min_length
         score, label = await asyncio.to_thread(
-            policy.password_strength, text, min_length=min_length
+            strength.password_strength, text, min_length=min_length
         )
         self.strength_score, self.strength_label = score, label
 
@@ -64,7 +67,7 @@ class SignupState(AuthState):
         attribute = f"{field}_error"
         setattr(self, attribute if hasattr(self, attribute) else "form_error", message)
 
-    def _clear_passwords(self) -> list[EventSpec]:
+    def _clear_passwords(self) -> list[rx.event.EventSpec]:
         """Empty both password fields and the hint that rated what was in them."""
         self.strength_score, self.strength_label = 0, ""
         self._cleared_at = time.time()
@@ -115,4 +118,4 @@ class SignupState(AuthState):
         finally:
             self.busy = False
         await self._remember(started.session_id, user)
-        self._begin_handoff(backend_url(f"/auth/session?code={started.handoff_code}"), "/admin")
+        self._begin_handoff(backend_url(routes.handoff(started.handoff_code)), routes.AFTER_SIGN_IN)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.api.conftest import PASSWORD, Account, bearer, login, unique_name
+from tests.support.accounts import unique_name
+from tests.support.api import PASSWORD, Account, bearer, login
 
 pytestmark = [pytest.mark.api, pytest.mark.postgres]
 

@@ -15,7 +15,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from nfp_app.api import create_api
-from tests.api.conftest import Account, bearer, login, restore_admin
+from tests.support.api import Account, bearer, login, restore_admin
 from tests.support.live_app import LiveApp
 
 pytestmark = [pytest.mark.api, pytest.mark.postgres]

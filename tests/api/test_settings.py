@@ -9,7 +9,7 @@ import sys
 import httpx
 import pytest
 
-from nfp_app.settings import PROJECT_DIR
+from nfp_app.infra.settings import PROJECT_DIR
 
 pytestmark = [pytest.mark.api]
 

@@ -7,9 +7,10 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
-from nfp_app import db
+from nfp_app.infra import db
 from nfp_app.models import User
-from tests.api.conftest import PASSWORD, Account, bearer, login, signup, unique_name
+from tests.support.accounts import unique_name
+from tests.support.api import PASSWORD, Account, bearer, login, signup
 
 pytestmark = [pytest.mark.api, pytest.mark.postgres]
 

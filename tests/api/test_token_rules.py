@@ -12,9 +12,10 @@ import pytest
 import sqlalchemy as sa
 from jwt.utils import base64url_decode, base64url_encode
 
-from nfp_app import account_changes, db, sessions
+from nfp_app.infra import db
 from nfp_app.models import User
-from tests.api.conftest import Account, bearer, login
+from nfp_app.services import account_changes, auth_sessions
+from tests.support.api import Account, bearer, login
 from tests.support.live_app import LiveApp
 
 pytestmark = [pytest.mark.api, pytest.mark.postgres]
@@ -86,7 +87,7 @@ def test_revoked_session_is_401(
 ) -> None:
     token = login(api, account)
     with db.session_scope(live_engine) as session:
-        sessions.revoke(session=session, session_id=_claims(token)["sid"])
+        auth_sessions.revoke(session=session, session_id=_claims(token)["sid"])
     assert _me(api, token) == 401
 
 

@@ -9,7 +9,7 @@ import subprocess
 import httpx
 import pytest
 
-from tests.api.conftest import unique_name
+from tests.support.accounts import unique_name
 from tests.support.live_app import LiveApp
 
 pytestmark = [pytest.mark.api, pytest.mark.postgres]

@@ -12,14 +12,15 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from nfp_app import accounts, db, sessions
+from nfp_app.infra import db
+from nfp_app.infra.settings import PROJECT_DIR
 from nfp_app.models import AuthSession, User
 from nfp_app.security import passwords
-from nfp_app.settings import PROJECT_DIR
+from nfp_app.services import accounts, auth_sessions
+from tests.support.accounts import PASSWORD
 
 pytestmark = [pytest.mark.cli]
 
-PASSWORD = "correct horse battery"
 OK, REFUSED, USAGE, NOT_FOUND, CONFIG = 0, 1, 2, 3, 4
 
 
@@ -78,7 +79,7 @@ def _live_sessions(engine: sa.Engine, user_id: int) -> int:
 
 def _sign_in(engine: sa.Engine, user: User) -> None:
     with db.session_scope(engine) as session:
-        sessions.start(session=session, user=user, persistent=False)
+        auth_sessions.start_api_session(session=session, user=user)
 
 
 def test_create_user_and_admin(cli: Cli, engine: sa.Engine) -> None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from nfp_app import accounts, db
-from tests.e2e.conftest import create_user, login, make_admin, unique_name
+from nfp_app.infra import db
+from nfp_app.services import accounts
+from tests.support.accounts import create_user, make_admin, unique_name
 from tests.support.live_app import LiveApp
+from tests.support.ui import login, next_frames, socket_frames
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
@@ -43,7 +45,10 @@ def test_normal_user_does_not_see_the_users_table(page: Page, live_app: LiveApp)
     create_user(live_app, username)
     login(page, live_app, username)
     expect(page.locator("#account-role")).to_have_text("User")
-    page.wait_for_timeout(300)
+    # login() waited for /admin's on_load to finish (the hydration delta comes last): the
+    # table, if the server had sent one, has arrived; two frames later it would be drawn.
+    assert any('"total_users_rx_state_":0' in frame for frame in socket_frames(page))
+    next_frames(page)
     expect(page.locator("#users-table")).to_have_count(0)
     expect(page.locator("#users-page")).to_have_count(0)
     content = page.content()

@@ -10,25 +10,24 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import (
+from tests.support.accounts import PASSWORD, create_user, unique_name
+from tests.support.live_app import LiveApp
+from tests.support.ui import (
     COOKIE_NAME,
-    PASSWORD,
     ContextFactory,
-    create_user,
     fill_login,
     goto_ready,
     hydrations,
     login,
+    login_page_ready,
     new_page,
     persistent_cookies,
     sample_frames,
     sampled,
     session_cookie,
     signup,
-    unique_name,
     wait_hydrated,
 )
-from tests.support.live_app import LiveApp
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
@@ -64,7 +63,7 @@ def _never_shows(page: Page, text: str, *, until: re.Pattern[str], seconds: floa
             break
         assert time.monotonic() < deadline, f"stuck on {page.url}"
         page.wait_for_timeout(10)
-    page.wait_for_timeout(300)
+    login_page_ready(page)
     assert text not in _content(page), f"{text!r} appeared on {page.url}"
 
 

@@ -7,15 +7,9 @@ import re
 import pytest
 from playwright.sync_api import Page
 
-from tests.e2e.conftest import (
-    COOKIE_NAME,
-    create_user,
-    login,
-    session_cookie,
-    socket_frames,
-    unique_name,
-)
+from tests.support.accounts import create_user, unique_name
 from tests.support.live_app import LiveApp
+from tests.support.ui import COOKIE_NAME, login, session_cookie, socket_frames
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from tests.e2e.conftest import unique_name
+from tests.support.accounts import unique_name
 from tests.support.live_app import LiveApp
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]

@@ -8,24 +8,24 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from nfp_app import accounts, db, sessions
-from tests.e2e.conftest import (
+from nfp_app.infra import db
+from nfp_app.services import accounts, auth_sessions
+from tests.support.accounts import create_user, make_admin, unique_name
+from tests.support.live_app import LiveApp
+from tests.support.ui import (
     COOKIE_NAME,
     PROTECTED_TEXTS,
     ContextFactory,
     cookie_param,
-    create_user,
     goto_ready,
     login,
-    make_admin,
+    login_page_ready,
     new_page,
     sample_frames,
     sampled,
     session_cookie,
     socket_frames,
-    unique_name,
 )
-from tests.support.live_app import LiveApp
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
@@ -75,7 +75,7 @@ def test_admin_content_never_rendered_without_a_live_session(
     sample_frames(page, username)
     goto_ready(page, live_app.url("/admin"))
     expect(page).to_have_url(re.compile(r"/login/?\?next=(/|%2F)admin"))
-    page.wait_for_timeout(200)
+    login_page_ready(page)
     seen = sampled(page)
     assert seen.frames > 2, "the frame sampler did not run"
     assert seen.documents == 1, "the redirect reloaded the page"
@@ -103,13 +103,13 @@ def test_reload_after_revocation_sends_no_stale_account_data(
         user = accounts.find_by_username(session=session, username=username)
         assert user is not None
         assert user.id is not None
-        sessions.revoke_all(session=session, user_id=user.id)
+        auth_sessions.revoke_all(session=session, user_id=user.id)
 
     sample_frames(page, username, other)
     already = len(socket_frames(page))
     page.reload()
     expect(page).to_have_url(re.compile(r"/login/?\?next=(/|%2F)admin"))
-    page.wait_for_timeout(200)
+    login_page_ready(page)
     after_reload = socket_frames(page)[already:]
     assert any("is_hydrated" in frame for frame in after_reload)
     leaked = [

@@ -3,31 +3,34 @@
 from __future__ import annotations
 
 import os
+import pickle
 import re
 import shutil
+import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import redis
+import reflex as rx
 import sqlalchemy as sa
+from alembic.script import ScriptDirectory
 from playwright.sync_api import Page, expect
 
-from nfp_app import db
-from tests.e2e.conftest import (
-    ContextFactory,
-    goto_ready,
-    login,
-    new_page,
-    persistent_cookies,
-    signup,
-    unique_name,
-)
+from nfp_app.infra import db
+from nfp_app.state.login import LoginState
+from tests.support.accounts import unique_name
 from tests.support.live_app import LiveApp, LiveAppFactory
 from tests.support.prod_app import ROOT
+from tests.support.reflex_socket import handler, reflex_socket
+from tests.support.ui import ContextFactory, goto_ready, login, new_page, persistent_cookies, signup
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
 WORKERS = 3
+# Where Reflex's Redis token manager records which worker holds a client's websocket.
+SOCKET_RECORD_PREFIX = "token_manager_socket_record_"
 
 
 def _top_level_build(root: Path) -> Callable[[str, list[str]], list[str]]:
@@ -78,9 +81,45 @@ def test_sign_in_survives_reloads_across_workers(
     expect(restored.locator("#account-username")).to_have_text(username)
 
 
+def _owner(client: redis.Redis, token: str) -> str:
+    """The worker (Reflex instance id) that holds a client token's websocket, from Redis."""
+    deadline = time.monotonic() + 10
+    while (raw := client.get(f"{SOCKET_RECORD_PREFIX}{token}")) is None:
+        assert time.monotonic() < deadline, f"no socket record for {token} in Redis"
+        time.sleep(0.05)
+    assert isinstance(raw, bytes)
+    return pickle.loads(raw).instance_id  # noqa: S301  (Reflex's own record, on our test Redis)
+
+
+def test_workers_share_state_through_redis(scaled_app: LiveApp) -> None:
+    """More than one worker serves, and what one worker stored the next one finds in Redis."""
+    client = redis.Redis.from_url(os.environ["TEST_REDIS_URL"])
+    token = str(uuid.uuid4())
+    with reflex_socket(scaled_app, token=token) as tab:
+        tab.send(handler(rx.State, "hydrate"), path="/login")
+        form = {"username": unique_name("nobody"), "password": "not the password"}
+        tab.send(handler(LoginState, "submit"), {"form_data": form}, path="/login")
+        tab.wait_for("Incorrect username or password.")
+        first = _owner(client, token)
+    # Reconnect with the same token until another worker takes the websocket.
+    for _ in range(40):
+        with reflex_socket(scaled_app, token=token) as tab:
+            if _owner(client, token) == first:
+                continue
+            tab.send(handler(rx.State, "hydrate"), path="/login")
+            # The error the first worker stored comes back from Redis on this one.
+            tab.wait_for("Incorrect username or password.")
+            break
+    else:
+        pytest.fail(f"every connection landed on worker {first}")
+    assert client.exists(f"{token}_{LoginState.get_full_name()}")
+    client.close()
+
+
 def test_workers_migrated_the_database_once(scaled_app: LiveApp) -> None:
-    """All workers ran migrations at start; the advisory lock left one clean version row."""
+    """All workers ran migrations at start, one at a time: the database is at the head."""
+    head = ScriptDirectory.from_config(db.alembic_config()).get_current_head()
     with db.engine_for(scaled_app.database_url).connect() as connection:
         versions = connection.execute(sa.text("SELECT version_num FROM alembic_version")).all()
-    assert len(versions) == 1
+    assert [tuple(row) for row in versions] == [(head,)]
     assert "Traceback" not in scaled_app.log_path.read_text()

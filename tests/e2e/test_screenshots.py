@@ -1,54 +1,62 @@
-"""Screenshots of the three pages for the documentation, taken from the live app."""
+"""Screenshots of the three pages, taken from the live app into test-results/screenshots/.
+
+`scripts/screenshots.sh` runs this test and copies the pictures to docs/screenshots/, so a test
+run never rewrites tracked files.
+"""
 
 from __future__ import annotations
 
+import struct
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import (
-    PASSWORD,
-    ROOT,
-    create_user,
-    fill_signup,
-    goto_ready,
-    login,
-    make_admin,
-    unique_name,
-)
+from tests.support.accounts import PASSWORD, create_user, make_admin, unique_name
 from tests.support.live_app import LiveApp
+from tests.support.prod_app import ROOT
+from tests.support.ui import VIEWPORT, fill_signup, goto_ready, login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+SCREENSHOTS = ROOT / "test-results" / "screenshots"
+# Every CSS transition and animation of the page has run its course.
+_SETTLED = "document.getAnimations().every((a) => a.playState !== 'running')"
 
 
-def _shoot(page: Page, name: str) -> Path:
+def _png_size(picture: bytes) -> tuple[int, int]:
+    assert picture[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    width, height = struct.unpack(">II", picture[16:24])  # the IHDR chunk comes first
+    return width, height
+
+
+def _shoot(page: Page, name: str, blank: bytes) -> Path:
+    page.wait_for_function(_SETTLED)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / name
-    page.wait_for_timeout(300)  # let transitions settle
-    page.screenshot(path=path)
-    assert path.stat().st_size > 5_000
+    picture = page.screenshot(path=path)
+    assert _png_size(picture) == (VIEWPORT["width"], VIEWPORT["height"])
+    assert picture != blank, f"{name} shows an empty page"
     return path
 
 
 def test_screenshots(page: Page, live_app: LiveApp) -> None:
-    """docs/screenshots/login.png, signup.png (with an inline error) and admin.png."""
-    assert page.viewport_size == {"width": 1280, "height": 800}
+    """login.png, signup.png (with an inline error) and admin.png (with the users table)."""
+    page.goto("about:blank")
+    blank = page.screenshot()
 
     goto_ready(page, live_app.url("/login"))
-    expect(page.locator("#submit")).to_be_visible()
-    _shoot(page, "login.png")
+    expect(page.locator("#submit")).to_be_enabled()
+    _shoot(page, "login.png", blank)
 
     goto_ready(page, live_app.url("/signup"))
     fill_signup(page, "new_user", PASSWORD, confirm=PASSWORD + "!")
     expect(page.locator("#confirm-error")).to_be_visible()
-    _shoot(page, "signup.png")
+    _shoot(page, "signup.png", blank)
 
     admin = unique_name("admin")
     make_admin(live_app, admin)
     create_user(live_app, unique_name("member"))
     login(page, live_app, admin)
     expect(page.locator("#users-table")).to_be_visible()
-    _shoot(page, "admin.png")
+    _shoot(page, "admin.png", blank)

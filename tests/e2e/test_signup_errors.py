@@ -7,15 +7,10 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from nfp_app.settings import get_settings
-from tests.e2e.conftest import (
-    create_user,
-    fill_signup,
-    goto_ready,
-    session_cookie,
-    unique_name,
-)
+from nfp_app.infra.settings import get_settings
+from tests.support.accounts import create_user, unique_name
 from tests.support.live_app import LiveApp
+from tests.support.ui import fill_signup, goto_ready, next_frames, session_cookie, wait_answered
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
@@ -39,8 +34,10 @@ def _expect_form_kept(page: Page, username: str) -> None:
     expect(page.locator("#password")).to_have_value("")
     expect(page.locator("#confirm")).to_have_value("")
     expect(page).to_have_url(re.compile(r"/signup/?$"))
-    # Past the debounce: a rating sent before the clear must not bring the hint back.
-    page.wait_for_timeout(600)
+    # The rating the debounce sends after the last keystroke may reach the server after the
+    # clear; wait until it has been answered, then the hint must still be gone.
+    wait_answered(page, "rate_password", '"strength_label_rx_state_":""', "the last rating")
+    next_frames(page)
     expect(page.locator("#strength-label")).to_have_count(0)
 
 

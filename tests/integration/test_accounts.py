@@ -7,11 +7,10 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from nfp_app import accounts
 from nfp_app.models import User
 from nfp_app.security.policy import PolicyError
-
-PASSWORD = "correct horse battery"
+from nfp_app.services import accounts
+from tests.support.accounts import PASSWORD
 
 
 def _create(

@@ -10,10 +10,10 @@ from typing import TypeVar
 import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
-from nfp_app import accounts, handoff, sessions
 from nfp_app.models import User
+from nfp_app.services import accounts, auth_sessions, handoff
+from tests.support.accounts import PASSWORD
 
-PASSWORD = "correct horse battery"
 T = TypeVar("T")
 
 
@@ -78,7 +78,9 @@ def test_concurrent_redemptions_of_one_handoff_code(engine: sa.Engine) -> None:
     with Session(engine, expire_on_commit=False) as session:
         user = accounts.create_user(session=session, username="alice", password=PASSWORD)
         session.commit()
-        started = sessions.start(session=session, user=user, persistent=False, binding="b")
+        started = auth_sessions.start_browser_session(
+            session=session, user=user, persistent=False, binding="b"
+        )
         session.commit()
 
     def redeem(_index: int) -> str | None:
@@ -94,4 +96,4 @@ def test_concurrent_redemptions_of_one_handoff_code(engine: sa.Engine) -> None:
     secrets = [outcome for outcome in outcomes if isinstance(outcome, str)]
     assert len(secrets) == 1
     with Session(engine) as session:
-        assert sessions.resume(session=session, secret=secrets[0]) is not None
+        assert auth_sessions.resume(session=session, secret=secrets[0]) is not None

@@ -17,8 +17,9 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlmodel import SQLModel
 
-from nfp_app import db, models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from nfp_app.settings import PROJECT_DIR
+from nfp_app import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from nfp_app.infra import db
+from nfp_app.infra.settings import PROJECT_DIR
 from tests.support.databases import PostgresTemplate, sqlite_url
 
 APP_TABLES = {"user", "auth_session"}
@@ -95,7 +96,7 @@ def test_migrations_have_one_head() -> None:
     assert len(script.get_heads()) == 1
 
 
-_MIGRATE = "import sys; from nfp_app import db; db.migrate_to_head(sys.argv[1])"
+_MIGRATE = "import sys; from nfp_app.infra import db; db.migrate_to_head(sys.argv[1])"
 
 
 @pytest.mark.postgres
@@ -141,5 +142,44 @@ def test_concurrent_migrations_from_threads_on_postgres(postgres_empty_url: str)
         thread.join(timeout=max(0.0, deadline - time.monotonic()))
     # A deadlocked thread is released when the fixture drops the database WITH (FORCE).
     assert not any(thread.is_alive() for thread in threads), "migrations deadlocked"
+    assert errors == []
+    assert _revision(postgres_empty_url) == _head()
+
+
+@pytest.mark.postgres
+def test_migration_waits_for_the_advisory_lock(postgres_empty_url: str) -> None:
+    """Another process holds the migration lock: this one waits on it, then migrates."""
+    # Autocommit: a session-level lock needs no transaction, and each poll below must see a
+    # fresh pg_stat_activity (inside one transaction it is a snapshot).
+    engine = db.engine_for(postgres_empty_url).execution_options(isolation_level="AUTOCOMMIT")
+    holder = engine.connect()
+    holder.execute(sa.text("SELECT pg_advisory_lock(:id)"), {"id": db.MIGRATION_LOCK_ID})
+    errors: list[BaseException] = []
+
+    def migrate() -> None:
+        try:
+            db.migrate_to_head(postgres_empty_url)
+        except Exception as error:
+            errors.append(error)
+
+    thread = threading.Thread(target=migrate, daemon=True)
+    thread.start()
+    try:
+        # The positive signal: a backend of this database waits on an advisory lock.
+        waiting = sa.text(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock' AND wait_event = 'advisory'"
+        )
+        deadline = time.monotonic() + 30
+        while holder.execute(waiting).scalar_one() == 0:
+            assert time.monotonic() < deadline, "the migration never waited on the lock"
+            assert thread.is_alive(), f"the migration did not wait: {errors}"
+            time.sleep(0.05)
+        assert _revision(postgres_empty_url) is None  # nothing migrated while the lock was held
+    finally:
+        holder.execute(sa.text("SELECT pg_advisory_unlock(:id)"), {"id": db.MIGRATION_LOCK_ID})
+        holder.close()
+    thread.join(timeout=60)
+    assert not thread.is_alive()
     assert errors == []
     assert _revision(postgres_empty_url) == _head()

@@ -7,12 +7,12 @@ import datetime as dt
 import pytest
 from sqlmodel import Session, select
 
-from nfp_app import accounts, handoff, sessions
+from nfp_app.infra.settings import get_settings
 from nfp_app.models import AuthSession, User, utcnow
 from nfp_app.security import tokens
-from nfp_app.settings import get_settings
+from nfp_app.services import accounts, auth_sessions, bearer, handoff
+from tests.support.accounts import PASSWORD
 
-PASSWORD = "correct horse battery"
 # The browser-binding cookie of the browser that signed in.
 BINDING = tokens.new_secret()
 
@@ -27,8 +27,8 @@ def user(session: Session) -> User:
 
 def _start(
     session: Session, user: User, *, persistent: bool = False, now: dt.datetime | None = None
-) -> sessions.StartedSession:
-    started = sessions.start(
+) -> auth_sessions.BrowserSession:
+    started = auth_sessions.start_browser_session(
         session=session,
         user=user,
         persistent=persistent,
@@ -72,13 +72,13 @@ def _refused(
     return result.reason
 
 
-def test_start_creates_a_row_and_an_access_token(session: Session, user: User) -> None:
+def test_browser_session_gets_a_row_and_a_handoff_code(session: Session, user: User) -> None:
     now = utcnow()
     started = _start(session, user, now=now)
     row = _row(session, started.session_id)
     assert row.user_id == user.id
     assert row.handoff_hash == tokens.digest(started.handoff_code)
-    assert row.handoff_expires_at == now + sessions.HANDOFF_LIFETIME
+    assert row.handoff_expires_at == now + auth_sessions.HANDOFF_LIFETIME
     assert row.secret_hash is None
     assert row.revoked_at is None
     assert not row.persistent
@@ -89,9 +89,22 @@ def test_start_creates_a_row_and_an_access_token(session: Session, user: User) -
     assert stored_user is not None
     assert stored_user.last_login_at == now
 
-    claims = tokens.decode_access_token(started.access_token, key=get_settings().secret_key)
+
+def test_api_session_gets_a_token_and_no_handoff_code(session: Session, user: User) -> None:
+    now = utcnow()
+    assert user.id is not None
+    session_id = auth_sessions.start_api_session(session=session, user=user, ip="::1", now=now)
+    token = bearer.issue_token(user_id=user.id, session_id=session_id, now=now)
+    session.commit()
+    row = _row(session, session_id)
+    assert (row.handoff_hash, row.handoff_expires_at, row.handoff_binding) == (None, None, None)
+    assert row.ip == "::1"
+    claims = tokens.decode_access_token(token, key=get_settings().secret_key)
     assert claims.subject == str(user.id)
-    assert claims.session_id == row.id
+    assert claims.session_id == session_id
+    checked = bearer.check_token(session=session, token=token, now=now)
+    assert checked is not None
+    assert checked.session_id == session_id
 
 
 def test_persistent_session_lasts_remember_me_days(session: Session, user: User) -> None:
@@ -126,7 +139,7 @@ def test_redeem_handoff_once(session: Session, user: User, persistent: bool) -> 
 def test_redeem_handoff_fails_after_a_minute(session: Session, user: User) -> None:
     now = utcnow()
     started = _start(session, user, now=now)
-    late = now + sessions.HANDOFF_LIFETIME
+    late = now + auth_sessions.HANDOFF_LIFETIME
     assert _refused(session, started.handoff_code, now=late) == "expired code"
     row = _row(session, started.session_id)
     assert row.handoff_hash is None
@@ -143,7 +156,7 @@ def test_redeem_unknown_code(session: Session, user: User) -> None:
 
 def test_redeem_handoff_of_revoked_session(session: Session, user: User) -> None:
     started = _start(session, user)
-    sessions.revoke(session=session, session_id=started.session_id)
+    auth_sessions.revoke(session=session, session_id=started.session_id)
     session.commit()
     assert _refused(session, started.handoff_code) == "session already ended"
 
@@ -165,31 +178,32 @@ def test_redeem_handoff_started_by_another_site(session: Session, user: User) ->
     assert _row(session, started.session_id).secret_hash is None
 
 
-def test_an_unbound_session_can_never_set_a_cookie(session: Session, user: User) -> None:
-    started = sessions.start(session=session, user=user, persistent=False)
-    session.commit()
-    assert _refused(session, started.handoff_code, binding="") == "code brought by another browser"
+def test_a_browser_session_needs_a_binding(session: Session, user: User) -> None:
+    with pytest.raises(AssertionError, match="bound to the browser"):
+        auth_sessions.start_browser_session(
+            session=session, user=user, persistent=False, binding=""
+        )
 
 
 def test_resume_with_cookie_secret(session: Session, user: User) -> None:
     started = _start(session, user)
     redeemed = _redeem(session, started.handoff_code)
-    resumed = sessions.resume(session=session, secret=redeemed.secret)
+    resumed = auth_sessions.resume(session=session, secret=redeemed.secret)
     assert resumed is not None
     session_id, resumed_user = resumed
     assert session_id == started.session_id
     assert resumed_user.id == user.id
-    assert sessions.resume(session=session, secret=started.handoff_code) is None
-    assert sessions.resume(session=session, secret=tokens.new_secret()) is None
-    assert sessions.resume(session=session, secret="") is None
+    assert auth_sessions.resume(session=session, secret=started.handoff_code) is None
+    assert auth_sessions.resume(session=session, secret=tokens.new_secret()) is None
+    assert auth_sessions.resume(session=session, secret="") is None
 
 
 def test_check_by_id(session: Session, user: User) -> None:
     started = _start(session, user)
-    checked = sessions.check(session=session, session_id=started.session_id)
+    checked = auth_sessions.check(session=session, session_id=started.session_id)
     assert checked is not None
     assert checked.id == user.id
-    assert sessions.check(session=session, session_id=started.session_id + 1000) is None
+    assert auth_sessions.check(session=session, session_id=started.session_id + 1000) is None
 
 
 def test_idle_non_persistent_session_ends(session: Session, user: User) -> None:
@@ -197,20 +211,29 @@ def test_idle_non_persistent_session_ends(session: Session, user: User) -> None:
     started = _start(session, user, now=now)
     idle = dt.timedelta(minutes=get_settings().session_idle_minutes)
     almost = now + idle - dt.timedelta(seconds=1)
-    assert sessions.check(session=session, session_id=started.session_id, now=almost) is not None
+    assert (
+        auth_sessions.check(session=session, session_id=started.session_id, now=almost) is not None
+    )
     session.commit()
     # That check refreshed the idle timer, so the session lives another idle period.
     later = almost + idle - dt.timedelta(seconds=1)
-    assert sessions.check(session=session, session_id=started.session_id, now=later) is not None
+    assert (
+        auth_sessions.check(session=session, session_id=started.session_id, now=later) is not None
+    )
     session.commit()
-    assert sessions.check(session=session, session_id=started.session_id, now=later + idle) is None
+    assert (
+        auth_sessions.check(session=session, session_id=started.session_id, now=later + idle)
+        is None
+    )
 
 
 def test_idle_session_ends_at_exactly_the_limit(session: Session, user: User) -> None:
     now = utcnow()
     started = _start(session, user, now=now)
     idle = dt.timedelta(minutes=get_settings().session_idle_minutes)
-    assert sessions.check(session=session, session_id=started.session_id, now=now + idle) is None
+    assert (
+        auth_sessions.check(session=session, session_id=started.session_id, now=now + idle) is None
+    )
 
 
 def test_idle_ends_resume_too(session: Session, user: User) -> None:
@@ -219,7 +242,7 @@ def test_idle_ends_resume_too(session: Session, user: User) -> None:
     redeemed = _redeem(session, started.handoff_code, now=now)
     idle = dt.timedelta(minutes=get_settings().session_idle_minutes)
     later = now + idle + dt.timedelta(minutes=1)
-    assert sessions.resume(session=session, secret=redeemed.secret, now=later) is None
+    assert auth_sessions.resume(session=session, secret=redeemed.secret, now=later) is None
 
 
 def test_persistent_session_survives_idleness(session: Session, user: User) -> None:
@@ -227,19 +250,23 @@ def test_persistent_session_survives_idleness(session: Session, user: User) -> N
     started = _start(session, user, persistent=True, now=now)
     redeemed = _redeem(session, started.handoff_code, now=now)
     later = now + dt.timedelta(days=2)
-    assert sessions.check(session=session, session_id=started.session_id, now=later) is not None
-    assert sessions.resume(session=session, secret=redeemed.secret, now=later) is not None
+    assert (
+        auth_sessions.check(session=session, session_id=started.session_id, now=later) is not None
+    )
+    assert auth_sessions.resume(session=session, secret=redeemed.secret, now=later) is not None
 
 
 def test_touch_is_throttled(session: Session, user: User) -> None:
     now = utcnow()
     started = _start(session, user, now=now)
-    soon = now + sessions.TOUCH_INTERVAL - dt.timedelta(seconds=1)
-    assert sessions.check(session=session, session_id=started.session_id, now=soon) is not None
+    soon = now + auth_sessions.TOUCH_INTERVAL - dt.timedelta(seconds=1)
+    assert auth_sessions.check(session=session, session_id=started.session_id, now=soon) is not None
     session.commit()
     assert _row(session, started.session_id).last_seen_at == now
-    later = now + sessions.TOUCH_INTERVAL
-    assert sessions.check(session=session, session_id=started.session_id, now=later) is not None
+    later = now + auth_sessions.TOUCH_INTERVAL
+    assert (
+        auth_sessions.check(session=session, session_id=started.session_id, now=later) is not None
+    )
     session.commit()
     assert _row(session, started.session_id).last_seen_at == later
 
@@ -251,10 +278,10 @@ def test_absolute_expiry_of_an_active_session(session: Session, user: User) -> N
     step = dt.timedelta(minutes=20)
     moment = now + step
     while moment < now + absolute:
-        assert sessions.check(session=session, session_id=started.session_id, now=moment)
+        assert auth_sessions.check(session=session, session_id=started.session_id, now=moment)
         session.commit()
         moment += step
-    assert sessions.check(session=session, session_id=started.session_id, now=moment) is None
+    assert auth_sessions.check(session=session, session_id=started.session_id, now=moment) is None
 
 
 def test_absolute_expiry_of_a_persistent_session(session: Session, user: User) -> None:
@@ -263,28 +290,32 @@ def test_absolute_expiry_of_a_persistent_session(session: Session, user: User) -
     redeemed = _redeem(session, started.handoff_code, now=now)
     end = now + dt.timedelta(days=get_settings().remember_me_days)
     before = end - dt.timedelta(seconds=1)
-    assert sessions.check(session=session, session_id=started.session_id, now=before) is not None
-    assert sessions.check(session=session, session_id=started.session_id, now=end) is None
-    assert sessions.resume(session=session, secret=redeemed.secret, now=end) is None
+    assert (
+        auth_sessions.check(session=session, session_id=started.session_id, now=before) is not None
+    )
+    assert auth_sessions.check(session=session, session_id=started.session_id, now=end) is None
+    assert auth_sessions.resume(session=session, secret=redeemed.secret, now=end) is None
 
 
 def test_revoke_ends_one_session(session: Session, user: User) -> None:
     first = _start(session, user)
     second = _start(session, user)
     secret = _redeem(session, first.handoff_code).secret
-    sessions.revoke(session=session, session_id=first.session_id)
+    auth_sessions.revoke(session=session, session_id=first.session_id)
     session.commit()
-    assert sessions.check(session=session, session_id=first.session_id) is None
-    assert sessions.resume(session=session, secret=secret) is None
-    assert sessions.check(session=session, session_id=second.session_id) is not None
+    assert auth_sessions.check(session=session, session_id=first.session_id) is None
+    assert auth_sessions.resume(session=session, secret=secret) is None
+    assert auth_sessions.check(session=session, session_id=second.session_id) is not None
     assert _row(session, first.session_id).revoked_at is not None
 
 
 def test_revoke_keeps_the_first_revocation_time(session: Session, user: User) -> None:
     now = utcnow()
     started = _start(session, user, now=now)
-    sessions.revoke(session=session, session_id=started.session_id, now=now)
-    sessions.revoke(session=session, session_id=started.session_id, now=now + dt.timedelta(hours=1))
+    auth_sessions.revoke(session=session, session_id=started.session_id, now=now)
+    auth_sessions.revoke(
+        session=session, session_id=started.session_id, now=now + dt.timedelta(hours=1)
+    )
     session.commit()
     assert _row(session, started.session_id).revoked_at == now
 
@@ -295,11 +326,11 @@ def test_revoke_all_ends_every_session_of_one_user(session: Session, user: User)
     mine = [_start(session, user), _start(session, user, persistent=True)]
     theirs = _start(session, other)
     assert user.id is not None
-    sessions.revoke_all(session=session, user_id=user.id)
+    auth_sessions.revoke_all(session=session, user_id=user.id)
     session.commit()
     for started in mine:
-        assert sessions.check(session=session, session_id=started.session_id) is None
-    assert sessions.check(session=session, session_id=theirs.session_id) is not None
+        assert auth_sessions.check(session=session, session_id=started.session_id) is None
+    assert auth_sessions.check(session=session, session_id=theirs.session_id) is not None
 
 
 def test_disabled_user_gets_none(session: Session, user: User) -> None:
@@ -308,8 +339,8 @@ def test_disabled_user_gets_none(session: Session, user: User) -> None:
     user.is_active = False
     session.add(user)
     session.commit()
-    assert sessions.check(session=session, session_id=started.session_id) is None
-    assert sessions.resume(session=session, secret=secret) is None
+    assert auth_sessions.check(session=session, session_id=started.session_id) is None
+    assert auth_sessions.resume(session=session, secret=secret) is None
 
 
 def test_only_digests_are_stored(session: Session, user: User) -> None:

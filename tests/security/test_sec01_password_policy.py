@@ -10,18 +10,20 @@ from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 
 import pytest
+from playwright.sync_api import Page, expect
 from sqlmodel import Session
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-from nfp_app import account_changes, accounts
-from nfp_app.security import policy
+from nfp_app.infra.settings import PROJECT_DIR, Settings
+from nfp_app.security import policy, strength
 from nfp_app.security.policy import PolicyError
-from nfp_app.settings import PROJECT_DIR, Settings
-from nfp_app.state.signup import SignupState
-from tests.api.conftest import unique_name
-from tests.security.support import client
+from nfp_app.services import account_changes, accounts
+from nfp_app.state.signup import RATE_DEBOUNCE_MS, SignupState
+from tests.support.accounts import unique_name
 from tests.support.live_app import LiveApp
 from tests.support.overrides import Override
+from tests.support.security import client
+from tests.support.ui import goto_ready
 
 pytestmark = [pytest.mark.security]
 
@@ -71,7 +73,9 @@ def test_sec01_common_passwords_are_refused_case_insensitively(password: str) ->
 
 def test_sec01_the_whole_bundled_list_is_used() -> None:
     assert len(FREQUENCY_LISTS["passwords"]) >= 30_000
-    assert all(policy.is_common_password(word) for word in FREQUENCY_LISTS["passwords"][::997])
+    sample = FREQUENCY_LISTS["passwords"][::997]
+    reasons = {policy.password_weakness(word, min_length=1) for word in sample}
+    assert reasons == {policy.ON_COMMON_LIST}
 
 
 @pytest.mark.parametrize(
@@ -149,13 +153,13 @@ def test_sec01_cli_uses_the_policy(tmp_path: object) -> None:
 
 
 def test_sec01_strength_uses_zxcvbn_on_the_first_72_characters() -> None:
-    assert policy.password_strength("") == (0, "")
-    assert policy.password_strength("short")[1].startswith("Too short")
-    assert policy.password_strength("qwerty123456") == (0, "Too common")
-    assert policy.password_strength("zzzzzzzzzzzzzzzz")[0] <= 1
-    assert policy.password_strength("violet tractor hums beneath 7 moons")[0] == 4
+    assert strength.password_strength("") == (0, "")
+    assert strength.password_strength("short")[1].startswith("Too short")
+    assert strength.password_strength("qwerty123456") == (0, "Too common")
+    assert strength.password_strength("zzzzzzzzzzzzzzzz")[0] <= 1
+    assert strength.password_strength("violet tractor hums beneath 7 moons")[0] == 4
     # zxcvbn itself refuses more than 72 characters; the meter still answers.
-    assert policy.password_strength("x9!" * 300)[1] in policy.STRENGTH_LABELS
+    assert strength.password_strength("x9!" * 300)[1] in strength.STRENGTH_LABELS
 
 
 class _FakeSignupState(SimpleNamespace):
@@ -176,6 +180,19 @@ def test_sec01_signup_meter_sets_score_and_label_but_keeps_no_password() -> None
     assert fields == ["password_error"]
 
 
-def test_sec01_signup_meter_is_debounced() -> None:
-    source = (PROJECT_DIR / "nfp_app" / "pages" / "signup.py").read_text()
-    assert "on_change=SignupState.rate_password.debounce(" in source
+@pytest.mark.e2e
+@pytest.mark.postgres
+def test_sec01_signup_meter_is_debounced(page: Page, live_app: LiveApp) -> None:
+    """Typing a phrase key by key, faster than the debounce, sends one rating, not one a key."""
+    sent: list[str] = []
+
+    def record(payload: str | bytes) -> None:
+        sent.append(payload if isinstance(payload, str) else payload.decode("utf-8", "replace"))
+
+    page.on("websocket", lambda socket: socket.on("framesent", record))
+    goto_ready(page, live_app.url("/signup"))
+    phrase = "violet tractor hums beneath 7 moons"
+    page.locator("#password").press_sequentially(phrase, delay=RATE_DEBOUNCE_MS / 10)
+    expect(page.locator("#strength-label")).to_have_text("Strong")
+    ratings = [frame for frame in sent if "rate_password" in frame]
+    assert 1 <= len(ratings) <= 3, f"{len(ratings)} ratings for {len(phrase)} keystrokes"

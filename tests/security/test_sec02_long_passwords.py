@@ -8,12 +8,12 @@ import httpx
 import pytest
 from sqlmodel import Session
 
-from nfp_app import accounts, signin
 from nfp_app.security import policy
 from nfp_app.security.policy import PolicyError
-from tests.api.conftest import unique_name
-from tests.security.support import client
+from nfp_app.services import accounts, signin
+from tests.support.accounts import unique_name
 from tests.support.live_app import LiveApp
+from tests.support.security import client
 
 pytestmark = [pytest.mark.security]
 
@@ -36,7 +36,11 @@ def test_sec02_service_keeps_every_byte_past_72(session: Session) -> None:
 
     def attempt(password: str) -> signin.SignInResult:
         return signin.sign_in(
-            session=session, username="longpw", password=password, persistent=False
+            binding="a browser",
+            session=session,
+            username="longpw",
+            password=password,
+            persistent=False,
         )
 
     assert isinstance(attempt(LONG), signin.SignedIn)
@@ -67,7 +71,11 @@ def test_sec02_service_sign_in_with_a_megabyte_is_quick(session: Session) -> Non
     session.commit()
     result, seconds = _timed(
         lambda: signin.sign_in(
-            session=session, username="target", password=MEGABYTE, persistent=False
+            binding="a browser",
+            session=session,
+            username="target",
+            password=MEGABYTE,
+            persistent=False,
         )
     )
     assert isinstance(result, signin.BadCredentials)

@@ -14,16 +14,15 @@ import httpx
 import pytest
 from sqlmodel import Session
 
-from nfp_app import accounts, signin
+from nfp_app.services import accounts, signin
 from nfp_app.state.login import BAD_CREDENTIALS, error_for
-from tests.api.conftest import unique_name
-from tests.security.support import audit_rows, client
+from tests.support.accounts import PASSWORD, unique_name
 from tests.support.live_app import LiveAppFactory
 from tests.support.overrides import Override
+from tests.support.security import audit_rows, client
 
 pytestmark = [pytest.mark.security]
 
-PASSWORD = "a quiet river at dawn"
 SAMPLES = 30
 TOLERANCE = 0.20
 # Enough rounds that hashing, not scheduling noise, dominates each attempt.
@@ -57,7 +56,9 @@ def test_sec03_service_answers_alike(session: Session) -> None:
     accounts.create_user(session=session, username="known", password=PASSWORD)
     session.commit()
     results = [
-        signin.sign_in(session=session, username=name, password=password, persistent=False)
+        signin.sign_in(
+            binding="a browser", session=session, username=name, password=password, persistent=False
+        )
         for name, password in (("known", "wrong password!"), ("ghost", PASSWORD))
     ]
     assert results[0] == results[1] == signin.BadCredentials()
@@ -76,7 +77,11 @@ def test_sec03_service_timing_unknown_vs_wrong_password(
     def attempt(name: str) -> Callable[[int], object]:
         def run(index: int) -> object:
             result = signin.sign_in(
-                session=session, username=name, password=f"wrong {index}", persistent=False
+                binding="a browser",
+                session=session,
+                username=name,
+                password=f"wrong {index}",
+                persistent=False,
             )
             session.commit()
             assert isinstance(result, signin.BadCredentials)

@@ -15,20 +15,19 @@ import sys
 import pytest
 from sqlmodel import Session, select
 
-from nfp_app import accounts, signin
 from nfp_app.api import create_api
+from nfp_app.infra.settings import PROJECT_DIR, Settings
 from nfp_app.models import ThrottleHit, utcnow
 from nfp_app.security import client_ip, passwords
-from nfp_app.settings import PROJECT_DIR, Settings
+from nfp_app.services import accounts, signin, signin_limits
 from nfp_app.state.login import error_for
-from tests.api.conftest import unique_name
-from tests.security.support import audit_rows, client, try_sign_in
+from tests.support.accounts import PASSWORD, unique_name
 from tests.support.live_app import LiveApp, LiveAppFactory
 from tests.support.overrides import Override
+from tests.support.security import audit_rows, client, try_sign_in
 
 pytestmark = [pytest.mark.security]
 
-PASSWORD = "a quiet river at dawn"
 WRONG = "wrong password!"
 T0 = dt.datetime(2030, 1, 1, 12, 0, tzinfo=dt.UTC)
 
@@ -128,12 +127,12 @@ def test_sec04_zero_turns_a_limit_off_with_a_warning(
     settings = override(THROTTLE_ACCOUNT_FAILURES="0", THROTTLE_IP_FAILURES="0")
     _fail(session, "eve", 30)
     with caplog.at_level(logging.WARNING, logger="nfp_app.signin"):
-        signin.warn_if_unthrottled(settings)
+        signin_limits.warn_if_unthrottled(settings)
     assert "THROTTLE_ACCOUNT_FAILURES=0" in caplog.text
     assert "THROTTLE_IP_FAILURES=0" in caplog.text
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="nfp_app.signin"):
-        signin.warn_if_unthrottled(
+        signin_limits.warn_if_unthrottled(
             settings.model_copy(update={"throttle_account_failures": 5, "throttle_ip_failures": 20})
         )
     assert caplog.text == ""

@@ -5,16 +5,15 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from nfp_app import accounts
 from nfp_app.security import policy
 from nfp_app.security.policy import PolicyError
-from tests.api.conftest import unique_name
-from tests.security.support import client
+from nfp_app.services import accounts
+from tests.support.accounts import PASSWORD, unique_name
 from tests.support.live_app import LiveApp
+from tests.support.security import client
 
 pytestmark = [pytest.mark.security]
 
-PASSWORD = "a quiet river at dawn"
 INVISIBLE_OR_CONTROL = [
     "ali\u200bce",  # zero-width space
     "ali\u200cce",  # zero-width non-joiner

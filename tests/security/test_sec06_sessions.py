@@ -21,33 +21,27 @@ import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 from sqlmodel import Session, col, select
 
-from nfp_app import account_changes, accounts, db
+from nfp_app.infra import db
 from nfp_app.models import AuthSession, User, utcnow
 from nfp_app.security import tokens
+from nfp_app.services import account_changes, accounts
 from nfp_app.state.admin import AdminState
 from nfp_app.state.auth import AuthState
 from nfp_app.state.login import LoginState
-from tests.e2e.conftest import (
-    PASSWORD,
+from tests.support.accounts import PASSWORD, create_user, unique_name
+from tests.support.live_app import LiveApp
+from tests.support.reflex_socket import ReflexSocket, cookie_secret, handler, reflex_socket, sign_in
+from tests.support.ui import (
     ContextFactory,
-    create_user,
     goto_ready,
     login,
+    login_page_ready,
     new_page,
     sample_frames,
     sampled,
     session_cookie,
     socket_frames,
-    unique_name,
 )
-from tests.security.reflex_socket import (
-    ReflexSocket,
-    cookie_secret,
-    handler,
-    reflex_socket,
-    sign_in,
-)
-from tests.support.live_app import LiveApp
 
 pytestmark = [pytest.mark.security, pytest.mark.postgres]
 
@@ -83,7 +77,7 @@ def _open_admin(socket: ReflexSocket) -> int:
     start = len(socket.messages)
     socket.send(handler(rx.State, "hydrate"))
     socket.send(handler(AdminState, "open_page"))
-    socket.settle()
+    assert socket.sync(), "the server closed the connection"
     return start
 
 
@@ -124,11 +118,11 @@ def test_sec06_stolen_client_token_over_a_raw_socket(live_app: LiveApp) -> None:
     # The victim's tab is closed, so Reflex gives its stored state to whoever brings the token.
     with reflex_socket(live_app, token=token) as thief:
         _open_admin(thief)
-        for name in ("ensure_session", "route_home", "finish_handoff"):
+        for name in ("route_home", "finish_handoff"):
             thief.send(handler(AuthState, name))
         thief.send(handler(AdminState, "next_page"))
         thief.send(handler(LoginState, "open_page"), path="/login")
-        thief.settle()
+        assert thief.sync()
         assert thief.token == token
         assert username not in thief.text()
         assert not _is_signed_in(thief)
@@ -161,7 +155,7 @@ def test_sec06_stolen_client_token_in_another_browser(
     sample_frames(thief, username)
     goto_ready(thief, live_app.url("/admin"))
     expect(thief).to_have_url(LOGIN_NEXT)
-    thief.wait_for_timeout(200)
+    login_page_ready(thief)
     assert all(username not in frame for frame in socket_frames(thief))
     assert sampled(thief).leaks == []
     assert session_cookie(thief.context) is None
@@ -208,7 +202,7 @@ def test_sec06_revocation_signs_open_tabs_out(live_app: LiveApp, action: str) ->
             _change(action, live_app, username, first, cookie)
             before = len(other_tab.messages)
             other_tab.send(handler(AdminState, "next_page"))
-            other_tab.settle()
+            assert other_tab.sync()
             assert any(path.startswith("/login") for path in other_tab.redirects(before))
             assert username not in other_tab.text(before)
             assert False in other_tab.delta_values("is_authenticated")
@@ -255,7 +249,7 @@ def test_sec06_timeouts_are_enforced_by_the_server(
                 session.add(row)
             before = len(open_tab.messages)
             open_tab.send(handler(AdminState, "next_page"))
-            open_tab.settle()
+            assert open_tab.sync()
             assert any(path.startswith("/login") for path in open_tab.redirects(before))
             assert username not in open_tab.text(before)
     with reflex_socket(live_app, cookie=cookie) as reload:

@@ -17,13 +17,14 @@ from reflex_base.config import get_config
 from sqlmodel import Session, col, select
 
 import nfp_app.nfp_app  # noqa: F401  (registers every state of the app)
-from nfp_app import accounts, db
+from nfp_app.infra import db
 from nfp_app.models import AuthSession, User
+from nfp_app.services import accounts
 from nfp_app.state.admin import AdminState
 from nfp_app.state.auth import AuthState
-from tests.e2e.conftest import PASSWORD, create_user, make_admin, unique_name
-from tests.security.reflex_socket import ReflexSocket, handler, reflex_socket, sign_in
+from tests.support.accounts import PASSWORD, create_user, make_admin, unique_name
 from tests.support.live_app import LiveApp
+from tests.support.reflex_socket import ReflexSocket, handler, reflex_socket, sign_in
 
 pytestmark = [pytest.mark.security]
 
@@ -100,7 +101,6 @@ def test_sec07_handlers_are_the_expected_ones() -> None:
         if state.__module__.startswith("nfp_app.") and name != "setvar"
     }
     assert ours == {
-        ("AuthState", "ensure_session"),
         ("AuthState", "finish_handoff"),
         ("AuthState", "route_home"),
         ("AdminState", "open_page"),
@@ -127,7 +127,7 @@ def _hammer(socket: ReflexSocket) -> None:
     # Private methods are no handlers, whatever the name says.
     for name in ("_require_login", "_remember", "_show_page", "_clear_table"):
         socket.send(handler(AdminState, name), {"page": 1, "session_id": 1})
-    socket.settle(quiet=1.5, limit=90)
+    assert socket.sync(limit=90), "the server closed the connection"
 
 
 def _assert_nothing_leaked(socket: ReflexSocket, *secrets: str) -> None:

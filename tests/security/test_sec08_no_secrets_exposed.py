@@ -22,7 +22,18 @@ import reflex as rx
 from playwright.sync_api import Page, expect
 
 from nfp_app.state.admin import AdminState
-from tests.e2e.conftest import (
+from tests.support.accounts import PASSWORD, unique_name
+from tests.support.live_app import LiveApp, LiveAppFactory
+from tests.support.prod_app import ROOT
+from tests.support.reflex_socket import (
+    BINDING_COOKIE,
+    cookie_secret,
+    handler,
+    reflex_socket,
+    sign_in,
+)
+from tests.support.security import leaks
+from tests.support.ui import (
     COOKIE_NAME,
     fill_signup,
     goto_ready,
@@ -30,23 +41,11 @@ from tests.e2e.conftest import (
     login,
     session_cookie,
     socket_frames,
-    unique_name,
     wait_hydrated,
 )
-from tests.security.reflex_socket import (
-    BINDING_COOKIE,
-    cookie_secret,
-    handler,
-    reflex_socket,
-    sign_in,
-)
-from tests.security.support import leaks
-from tests.support.live_app import LiveApp, LiveAppFactory
-from tests.support.prod_app import ROOT
 
 pytestmark = [pytest.mark.security, pytest.mark.postgres]
 
-PASSWORD = "lantern-Quarry-93-thistle"
 # Names of server-only fields and columns, which nothing built for the browser may mention.
 SERVER_ONLY = ("hashed_password", "secret_hash", "handoff_hash", "_session_id", "_checked_by")
 DEVICE_COOKIE = "nfp_session_device"

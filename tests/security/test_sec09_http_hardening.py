@@ -15,19 +15,22 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from nfp_app import accounts, sessions
 from nfp_app.api import create_api
-from nfp_app.http_headers import HSTS, SecurityHeadersMiddleware
+from nfp_app.infra import db
+from nfp_app.infra.security_headers import HSTS, SecurityHeadersMiddleware
 from nfp_app.security import tokens
 from nfp_app.security.client_ip import is_https
 from nfp_app.security.cookies import CookieNames
-from tests.api.test_cors import EVIL, _websocket_handshake_status
-from tests.support.live_app import LiveApp
+from nfp_app.services import accounts, auth_sessions
+from tests.api.test_cors import EVIL
+from tests.support.accounts import PASSWORD, unique_name
+from tests.support.handshake import websocket_handshake_status
+from tests.support.live_app import LiveApp, LiveAppFactory
 from tests.support.overrides import Override
+from tests.support.security import client
 
 pytestmark = [pytest.mark.security]
 
-PASSWORD = "a quiet river at dawn"
 AUTH_PATHS = ("/token", "/users/me/", "/auth/session", "/auth/logout")
 
 
@@ -74,8 +77,8 @@ def test_sec09_origin_allowlist(live_app: LiveApp) -> None:
         assert "access-control-allow-origin" not in foreign.headers
         own = http.get("/users/me/", headers={"Origin": live_app.base_url})
         assert own.headers.get("access-control-allow-origin") == live_app.base_url
-    assert _websocket_handshake_status(live_app.base_url, EVIL) != 101
-    assert _websocket_handshake_status(live_app.base_url, live_app.base_url) == 101
+    assert websocket_handshake_status(live_app.base_url, EVIL) != 101
+    assert websocket_handshake_status(live_app.base_url, live_app.base_url) == 101
 
 
 def test_sec09_https_detection() -> None:
@@ -109,53 +112,38 @@ def _set_cookie(response: httpx.Response, name: str) -> str:
     return found[0]
 
 
-@pytest.mark.parametrize(
-    ("base_url", "headers", "hops", "secure"),
-    [
-        ("http://testserver", {}, "0", False),
-        ("https://testserver", {}, "0", True),
-        ("http://testserver", {"X-Forwarded-Proto": "https"}, "0", False),
-        ("http://testserver", {"X-Forwarded-Proto": "https"}, "1", True),
-    ],
-    ids=["http", "https", "forged-proto", "trusted-proxy"],
-)
-def test_sec09_hsts_and_secure_cookie_over_https(
-    sqlite_engine: sa.Engine,
-    override: Override,
-    base_url: str,
-    headers: dict[str, str],
-    hops: str,
-    secure: bool,
-) -> None:
-    """Over https: HSTS everywhere; the cookies are Secure and __Host-, HttpOnly, SameSite=Lax."""
-    override(
-        DATABASE_URL=sqlite_engine.url.render_as_string(hide_password=False),
-        TRUSTED_PROXY_HOPS=hops,
-    )
-    with Session(sqlite_engine) as session:
-        user = accounts.create_user(session=session, username="hsts", password=PASSWORD)
+def _bound_code(engine: sa.Engine) -> tuple[str, str]:
+    """A handoff code of a new account's session, and the binding it is bound to."""
+    with Session(engine) as session:
+        user = accounts.create_user(
+            session=session, username=unique_name("hsts"), password=PASSWORD
+        )
         binding = tokens.new_secret()
-        started = sessions.start(session=session, user=user, persistent=True, binding=binding)
+        started = auth_sessions.start_browser_session(
+            session=session, user=user, persistent=True, binding=binding
+        )
         session.commit()
+    return started.handoff_code, binding
+
+
+def _asks(code: str, binding: str, origin: str, *, secure: bool) -> list[Ask]:
     names = CookieNames.for_base("nfp_session", secure=secure)
-    asks: list[Ask] = [
-        ("GET", "/openapi.json", {}),
-        (
-            "GET",
-            f"/auth/session?code={started.handoff_code}",
-            {"Cookie": f"{names.binding}={binding}"},
-        ),
-        ("POST", "/auth/logout", {"Origin": base_url}),
+    return [
+        ("GET", "/users/me/", {}),
+        ("GET", f"/auth/session?code={code}", {"Cookie": f"{names.binding}={binding}"}),
+        ("POST", "/auth/logout", {"Origin": origin}),
         ("GET", "/login", {"Sec-Fetch-Dest": "document"}),
     ]
-    # A thread of its own: Playwright's sync API may already run an event loop in this one.
-    with ThreadPoolExecutor(1) as pool:
-        docs, answer, cleared, page = pool.submit(
-            asyncio.run, _ask(base_url, headers, *asks)
-        ).result()
+
+
+def _assert_transport_security(responses: list[httpx.Response], *, secure: bool) -> None:
+    """HSTS on every response; every cookie HttpOnly, SameSite=Lax, Path=/, no Domain, and
+    Secure with the __Host- prefix exactly when the browser used https."""
+    names = CookieNames.for_base("nfp_session", secure=secure)
+    docs, answer, cleared, page = responses
     assert answer.status_code == 303
     assert cleared.status_code == 303
-    for response in (docs, answer, cleared, page):
+    for response in responses:
         assert (response.headers.get("strict-transport-security") == HSTS) is secure
     set_cookies = [
         _set_cookie(answer, names.session),
@@ -172,3 +160,40 @@ def test_sec09_hsts_and_secure_cookie_over_https(
         assert cookie.startswith("__Host-") is secure
     assert answer.headers["cache-control"] == "no-store"
     assert page.headers["cache-control"] == "no-store"
+    assert docs.status_code == 401
+
+
+def test_sec09_hsts_and_secure_cookie_over_direct_https(
+    sqlite_engine: sa.Engine, override: Override
+) -> None:
+    """Served over https itself (no proxy; in-process, since the test server has no TLS)."""
+    override(DATABASE_URL=sqlite_engine.url.render_as_string(hide_password=False))
+    code, binding = _bound_code(sqlite_engine)
+    asks = _asks(code, binding, "https://testserver", secure=True)
+    # A thread of its own: Playwright's sync API may already run an event loop in this one.
+    with ThreadPoolExecutor(1) as pool:
+        responses = pool.submit(asyncio.run, _ask("https://testserver", {}, *asks)).result()
+    _assert_transport_security(responses, secure=True)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("hops", "headers", "secure"),
+    [
+        ("1", {}, False),
+        ("1", {"X-Forwarded-Proto": "https"}, True),
+        ("0", {"X-Forwarded-Proto": "https"}, False),
+    ],
+    ids=["proxy-http", "trusted-proxy-https", "forged-proto"],
+)
+def test_sec09_hsts_and_secure_cookie_behind_a_proxy(
+    live_app_factory: LiveAppFactory, hops: str, headers: dict[str, str], secure: bool
+) -> None:
+    """Through the real server: X-Forwarded-Proto counts only from a trusted proxy."""
+    with live_app_factory(TRUSTED_PROXY_HOPS=hops) as app, client(app.base_url) as http:
+        code, binding = _bound_code(db.engine_for(app.database_url))
+        responses = [
+            http.request(method, path, headers={**headers, **extra})
+            for method, path, extra in _asks(code, binding, app.base_url, secure=secure)
+        ]
+    _assert_transport_security(responses, secure=secure)

@@ -16,16 +16,16 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from nfp_app import account_changes, accounts, db, sessions, signin
+from nfp_app.infra import db
+from nfp_app.infra.settings import PROJECT_DIR
 from nfp_app.models import AuthEvent
-from nfp_app.settings import PROJECT_DIR
-from tests.api.conftest import unique_name
-from tests.security.support import audit_rows, client, leaks
+from nfp_app.services import account_changes, accounts, auth_sessions, signin
+from tests.support.accounts import PASSWORD, unique_name
 from tests.support.live_app import LiveApp
+from tests.support.security import audit_rows, client, leaks
 
 pytestmark = [pytest.mark.security]
 
-PASSWORD = "a quiet river at dawn"
 NEW_PASSWORD = "another quiet river"
 IP = "198.51.100.23"
 
@@ -55,7 +55,12 @@ def test_sec12_service_events(session: Session, caplog: pytest.LogCaptureFixture
 
     def attempt(password: str) -> signin.SignInResult:
         result = signin.sign_in(
-            session=session, username="alice", password=password, persistent=False, ip=IP
+            session=session,
+            username="alice",
+            password=password,
+            persistent=False,
+            binding="a browser",
+            ip=IP,
         )
         session.commit()
         return result
@@ -65,8 +70,8 @@ def test_sec12_service_events(session: Session, caplog: pytest.LogCaptureFixture
     for _ in range(5):
         attempt("wrong password!")
     assert isinstance(attempt(PASSWORD), signin.Throttled)
-    sessions.end(session=session, session_id=signed_in.started.session_id, ip=IP)
-    sessions.end(session=session, session_id=signed_in.started.session_id, ip=IP)  # once only
+    auth_sessions.end(session=session, session_id=signed_in.started.session_id, ip=IP)
+    auth_sessions.end(session=session, session_id=signed_in.started.session_id, ip=IP)  # once only
     account_changes.set_password(
         session=session, user_id=user.id, password=NEW_PASSWORD, actor="root"
     )
@@ -118,7 +123,7 @@ def test_sec12_service_events(session: Session, caplog: pytest.LogCaptureFixture
         entry = json.loads(line)
         assert {"time", "event", "outcome", "user_id", "username", "ip"} <= entry.keys()
         assert dt.datetime.fromisoformat(entry["time"]).utcoffset() == dt.timedelta(0)
-    _no_secrets(rows, caplog.text, signed_in.started.access_token, signed_in.started.handoff_code)
+    _no_secrets(rows, caplog.text, signed_in.started.handoff_code)
 
 
 def test_sec12_cli_admin_actions(tmp_path: Path) -> None:

@@ -16,25 +16,18 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import Session
 
-from nfp_app import db
-from tests.e2e.conftest import (
-    PASSWORD,
-    create_user,
-    goto_ready,
-    hydrations,
-    session_cookie,
-    unique_name,
-    wait_hydrated,
-)
-from tests.security.reflex_socket import (
+from nfp_app.infra import db
+from tests.support.accounts import PASSWORD, create_user, unique_name
+from tests.support.live_app import LiveApp
+from tests.support.reflex_socket import (
     BINDING_COOKIE,
     COOKIE_NAME,
     binding_cookie,
     reflex_socket,
     submit_login,
 )
-from tests.security.support import audit_rows, serve_evil_page
-from tests.support.live_app import LiveApp
+from tests.support.security import audit_rows, serve_evil_page
+from tests.support.ui import goto_ready, hydrations, session_cookie, wait_hydrated
 
 pytestmark = [pytest.mark.security, pytest.mark.postgres]
 

@@ -14,19 +14,14 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import Session, col, select
 
-from nfp_app import accounts, db
+from nfp_app.infra import db
 from nfp_app.models import AuthSession
-from tests.e2e.conftest import (
-    PASSWORD,
-    create_user,
-    goto_ready,
-    login,
-    session_cookie,
-    unique_name,
-)
-from tests.security.reflex_socket import reflex_socket, sign_in
-from tests.security.support import EVIL_ORIGIN, serve_evil_page
+from nfp_app.services import accounts
+from tests.support.accounts import PASSWORD, create_user, unique_name
 from tests.support.live_app import LiveApp
+from tests.support.reflex_socket import reflex_socket, sign_in
+from tests.support.security import EVIL_ORIGIN, serve_evil_page
+from tests.support.ui import goto_ready, login, session_cookie
 
 pytestmark = [pytest.mark.security, pytest.mark.postgres]
 

@@ -18,24 +18,16 @@ import reflex as rx
 from playwright.sync_api import Page, expect
 from sqlmodel import col, update
 
-from nfp_app import accounts, db
+from nfp_app.infra import db
 from nfp_app.models import AuthSession, utcnow
+from nfp_app.services import accounts
 from nfp_app.state.admin import AdminState
 from nfp_app.state.auth import AuthState, page_state_classes
 from nfp_app.state.login import LoginState
-from tests.e2e.conftest import (
-    PASSWORD,
-    create_user,
-    fill_login,
-    hydrations,
-    login,
-    make_admin,
-    socket_frames,
-    unique_name,
-    wait_hydrated,
-)
-from tests.security.reflex_socket import ReflexSocket, handler, reflex_socket, sign_in
+from tests.support.accounts import PASSWORD, create_user, make_admin, unique_name
 from tests.support.live_app import LiveApp, LiveAppFactory
+from tests.support.reflex_socket import ReflexSocket, handler, reflex_socket, sign_in
+from tests.support.ui import fill_login, hydrations, login, socket_frames, wait_hydrated
 
 pytestmark = [pytest.mark.security, pytest.mark.postgres]
 

@@ -16,22 +16,14 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import Session
 
-from nfp_app import accounts, signin
+from nfp_app.infra.settings import get_settings
 from nfp_app.security import device
-from nfp_app.settings import get_settings
-from tests.e2e.conftest import (
-    PASSWORD,
-    ContextFactory,
-    create_user,
-    fill_login,
-    goto_ready,
-    login,
-    new_page,
-    unique_name,
-)
-from tests.security.support import try_sign_in
+from nfp_app.services import accounts, signin
+from tests.support.accounts import PASSWORD, create_user, unique_name
 from tests.support.live_app import LiveApp, LiveAppFactory
 from tests.support.overrides import Override
+from tests.support.security import try_sign_in
+from tests.support.ui import ContextFactory, fill_login, goto_ready, login, new_page
 
 pytestmark = [pytest.mark.security]
 

@@ -15,13 +15,13 @@ import pytest
 import reflex as rx
 from sqlmodel import Session, col, func, select
 
-from nfp_app import db, workers
+from nfp_app.infra import db, workers
 from nfp_app.models import User
 from nfp_app.state.signup import SignupState
-from tests.e2e.conftest import PASSWORD, create_user, unique_name
-from tests.security.reflex_socket import handler, reflex_socket
+from tests.support.accounts import PASSWORD, create_user, unique_name
 from tests.support.live_app import LiveApp, LiveAppFactory
 from tests.support.overrides import Override
+from tests.support.reflex_socket import handler, reflex_socket
 
 pytestmark = [pytest.mark.security]
 

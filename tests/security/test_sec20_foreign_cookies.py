@@ -14,9 +14,10 @@ from playwright.sync_api import Page, expect
 
 from nfp_app.security.cookies import CookieNames, read_cookie
 from nfp_app.state.admin import AdminState
-from tests.e2e.conftest import PASSWORD, create_user, goto_ready, login, unique_name
-from tests.security.reflex_socket import handler, reflex_socket, sign_in
+from tests.support.accounts import PASSWORD, create_user, unique_name
 from tests.support.live_app import LiveApp
+from tests.support.reflex_socket import handler, reflex_socket, sign_in
+from tests.support.ui import goto_ready, login
 
 pytestmark = [pytest.mark.security]
 

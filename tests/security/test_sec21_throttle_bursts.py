@@ -15,8 +15,8 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from nfp_app import accounts, signin
-from tests.e2e.conftest import PASSWORD, create_user, unique_name
+from nfp_app.services import accounts, signin
+from tests.support.accounts import PASSWORD, create_user, unique_name
 from tests.support.live_app import LiveAppFactory
 
 pytestmark = [pytest.mark.security]
@@ -37,6 +37,7 @@ def test_sec21_concurrent_guesses_on_the_database(engine: sa.Engine) -> None:
     def guess(password: str) -> signin.SignInResult:
         with Session(engine, expire_on_commit=False) as session:
             result = signin.sign_in(
+                binding="a browser",
                 session=session,
                 username="target",
                 password=password,

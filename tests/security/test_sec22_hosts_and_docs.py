@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from nfp_app.security.origins import host_name, is_allowed_host, is_own_origin
-from tests.api.test_cors import _websocket_handshake_status
+from tests.support.handshake import websocket_handshake_status
 from tests.support.live_app import LiveApp, LiveAppFactory
 
 pytestmark = [pytest.mark.security]
@@ -47,8 +47,8 @@ def test_sec22_allowed_hosts(live_app_factory: LiveAppFactory) -> None:
             assert refused.status_code == 400, path
             assert refused.text == "Invalid host header."
             assert refused.headers["x-content-type-options"] == "nosniff"
-        assert _websocket_handshake_status(app.base_url, app.base_url, "evil.example") != 101
-        assert _websocket_handshake_status(app.base_url, app.base_url) == 101
+        assert websocket_handshake_status(app.base_url, app.base_url, "evil.example") != 101
+        assert websocket_handshake_status(app.base_url, app.base_url) == 101
 
 
 @pytest.mark.postgres

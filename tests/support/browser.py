@@ -1,7 +1,9 @@
-"""Browser fixtures, as a plugin so that every test folder shares one Chromium per session."""
+"""Browser fixtures, imported by the conftest of each folder that drives Chromium.
 
-# Playwright's sync API allows one instance per thread: a second `browser` fixture defined in
-# another folder's conftest would fail while the first one is open.
+Playwright's sync API allows one instance per thread, and each folder that imports these
+fixtures gets its own session-scoped `browser` fixture: they share one Chromium, started by the
+first and closed when the last is torn down.
+"""
 
 from __future__ import annotations
 
@@ -9,19 +11,45 @@ from collections.abc import Iterator
 
 import pytest
 from playwright._impl._api_structures import SetCookieParam as NewCookie
-from playwright.sync_api import Browser, BrowserContext, Dialog, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Dialog, Page, Playwright, sync_playwright
 
-from tests.e2e.conftest import VIEWPORT, ContextFactory, watch_page
 from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
+from tests.support.ui import VIEWPORT, ContextFactory, watch_page
+
+
+class _SharedChromium:
+    """One Playwright and one Chromium for the whole run, counted by the fixtures using it."""
+
+    def __init__(self) -> None:
+        self._playwright: Playwright | None = None
+        self._browser: Browser | None = None
+        self._users = 0
+
+    def acquire(self) -> Browser:
+        if self._browser is None:
+            self._playwright = sync_playwright().start()
+            self._browser = self._playwright.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS
+            )
+        self._users += 1
+        return self._browser
+
+    def release(self) -> None:
+        self._users -= 1
+        if self._users == 0 and self._browser is not None and self._playwright is not None:
+            self._browser.close()
+            self._playwright.stop()
+            self._browser = self._playwright = None
+
+
+_CHROMIUM = _SharedChromium()
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    """One headless Chromium for the whole session."""
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
+    """One headless Chromium for the whole run."""
+    yield _CHROMIUM.acquire()
+    _CHROMIUM.release()
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-from nfp_app import db
+from nfp_app.infra import db
 
 _counter = itertools.count()
 

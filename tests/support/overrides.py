@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from nfp_app.settings import Settings, get_settings
+from nfp_app.infra.settings import Settings, get_settings
 
 Override = Callable[..., Settings]
 

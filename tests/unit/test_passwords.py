@@ -82,6 +82,20 @@ def test_garbage_stored_hash_never_matches(stored: str) -> None:
     assert passwords.verify_password("plaintext-password", stored, rounds=ROUNDS) == (False, None)
 
 
-def test_spend_dummy_verification_runs() -> None:
-    passwords.spend_dummy_verification("", rounds=ROUNDS)
-    passwords.spend_dummy_verification("x" * 2000, rounds=ROUNDS)
+@pytest.mark.parametrize("password", ["", "x" * 2000, "correct horse battery"])
+def test_spend_dummy_verification_runs_one_bcrypt_at_the_configured_cost(
+    password: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unknown user must cost one real bcrypt computation, like a known one (SEC-3)."""
+    rounds = 5
+    passwords.spend_dummy_verification("", rounds=rounds)  # makes the dummy hash, once
+    costs: list[bytes] = []
+    real_hashpw = bcrypt.hashpw
+
+    def counting_hashpw(secret: bytes, salt: bytes) -> bytes:
+        costs.append(salt[:7])
+        return real_hashpw(secret, salt)
+
+    monkeypatch.setattr(bcrypt, "hashpw", counting_hashpw)
+    passwords.spend_dummy_verification(password, rounds=rounds)
+    assert costs == [b"$2b$05$"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nfp_app.security import policy
+from nfp_app.security import policy, strength
 from nfp_app.security.policy import PolicyError
 
 
@@ -143,10 +143,10 @@ def test_refused_emails(email: str) -> None:
     ],
 )
 def test_password_strength_labels(password: str, expected: tuple[int, str]) -> None:
-    assert policy.password_strength(password) == expected
+    assert strength.password_strength(password) == expected
 
 
 def test_password_strength_too_short() -> None:
-    score, label = policy.password_strength("Ab1!")
+    score, label = strength.password_strength("Ab1!")
     assert score == 0
     assert label.startswith("Too short")

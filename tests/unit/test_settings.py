@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from nfp_app import settings
-from nfp_app.settings import SettingsError, load_settings
+from nfp_app.infra import settings
+from nfp_app.infra.settings import SettingsError, load_settings
 
 GOOD_SECRET = "s" * 48
 TUTORIAL_SECRET = "09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7"

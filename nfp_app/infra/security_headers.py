@@ -11,10 +11,11 @@ from http.cookies import SimpleCookie
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from nfp_app import routes
+from nfp_app.infra.settings import get_settings
 from nfp_app.security import device, tokens
 from nfp_app.security.client_ip import is_https
 from nfp_app.security.cookies import CookieNames, read_cookie
-from nfp_app.settings import get_settings
 
 _ALWAYS = {
     "X-Content-Type-Options": "nosniff",
@@ -24,10 +25,9 @@ _ALWAYS = {
 }
 HSTS = "max-age=63072000; includeSubDomains"
 # Responses of these paths carry credentials or account data: never store them in any cache.
-NO_STORE_PREFIXES = ("/auth/", "/token", "/users", "/logout")
+NO_STORE_PREFIXES = (f"{routes.AUTH_PREFIX}/", "/token", "/users", "/logout")
 # The binding cookie lives as long as a device cookie: both identify this browser.
 BINDING_MAX_AGE = int(device.LIFETIME.total_seconds())
-BIND_PATH = "/auth/bind"
 
 
 def binding_cookie_header(name: str, *, secure: bool) -> str:
@@ -45,7 +45,7 @@ def binding_cookie_header(name: str, *, secure: bool) -> str:
 
 def _wants_binding(request: Headers, path: str, name: str) -> bool:
     # Page loads (and the explicit detour) only: API clients and assets need none.
-    loads_page = request.get("sec-fetch-dest", "") == "document" or path == BIND_PATH
+    loads_page = request.get("sec-fetch-dest", "") == "document" or path == routes.AUTH_BIND
     return loads_page and not read_cookie(request.get("cookie", ""), name)
 
 

@@ -11,7 +11,7 @@ import functools
 import os
 from concurrent.futures import ThreadPoolExecutor
 
-from nfp_app.settings import get_settings
+from nfp_app.infra.settings import get_settings
 
 
 def _threads() -> int:

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select, update
 
-from nfp_app import audit
 from nfp_app.models import AuthSession, User, utcnow
 from nfp_app.security import tokens
-from nfp_app.sessions import is_live
+from nfp_app.services import audit
+from nfp_app.services.auth_sessions import is_live
 
 
 @dataclass(frozen=True, slots=True)

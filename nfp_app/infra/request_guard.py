@@ -12,8 +12,8 @@ from starlette.datastructures import Headers
 from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from nfp_app.infra.settings import get_settings
 from nfp_app.security.origins import is_allowed_host
-from nfp_app.settings import get_settings
 
 # The websocket close code for "policy violation"; before accept, the server answers 403.
 _POLICY_VIOLATION = 1008

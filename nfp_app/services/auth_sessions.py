@@ -1,4 +1,4 @@
-"""Server-side sign-in sessions: start, hand off to a cookie, resume, check and revoke."""
+"""Server-side sign-in sessions (`auth_session` rows): open, resume, check, end and revoke."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select, update
 
-from nfp_app import audit
-from nfp_app.models import AuthSession, User, utcnow
+from nfp_app.infra.settings import get_settings
+from nfp_app.models import AuthSession, User, clip, utcnow
 from nfp_app.security import tokens
-from nfp_app.settings import get_settings
+from nfp_app.services import audit
 
 HANDOFF_LIFETIME = dt.timedelta(seconds=60)
 # Writing last_seen_at on every event would turn each click into a database write.
@@ -18,12 +18,11 @@ TOUCH_INTERVAL = dt.timedelta(seconds=60)
 
 
 @dataclass(frozen=True, slots=True)
-class StartedSession:
-    """A new session: its id, a one-time code for the cookie route and an access token."""
+class BrowserSession:
+    """A browser's new session and the one-time code that sets its cookie."""
 
     session_id: int
     handoff_code: str
-    access_token: str
 
 
 def _idle_limit() -> dt.timedelta:
@@ -37,24 +36,18 @@ def is_live(row: AuthSession, *, now: dt.datetime) -> bool:
     return row.persistent or now - row.last_seen_at < _idle_limit()
 
 
-def start(
-    *,
+def _open(
     session: Session,
     user: User,
+    *,
     persistent: bool,
-    user_agent: str = "",
-    ip: str = "",
-    binding: str = "",
-    now: dt.datetime | None = None,
-) -> StartedSession:
-    """Open a session for a user who has just proved who they are; this is their sign-in time.
-
-    `binding` is the browser-binding cookie of the connection that proved it: the handoff code
-    sets the session cookie only in a browser that holds the same cookie.
-    """
+    user_agent: str,
+    ip: str,
+    now: dt.datetime,
+    handoff: tuple[str, str] | None = None,
+) -> int:
     assert user.id is not None
     settings = get_settings()
-    now = now or utcnow()
     lifetime = (
         dt.timedelta(days=settings.remember_me_days)
         if persistent
@@ -62,30 +55,64 @@ def start(
     )
     user.last_login_at = now
     session.add(user)
-    code = tokens.new_secret()
+    code, binding = handoff or (None, None)
     row = AuthSession(
         user_id=user.id,
-        handoff_hash=tokens.digest(code),
-        handoff_expires_at=now + HANDOFF_LIFETIME,
+        handoff_hash=tokens.digest(code) if code else None,
+        handoff_expires_at=now + HANDOFF_LIFETIME if code else None,
         handoff_binding=tokens.digest(binding) if binding else None,
         persistent=persistent,
         created_at=now,
         last_seen_at=now,
         expires_at=now + lifetime,
-        user_agent=user_agent[:512],
-        ip=ip[:64],
+        user_agent=clip(user_agent, AuthSession, "user_agent"),
+        ip=clip(ip, AuthSession, "ip"),
     )
     session.add(row)
     session.flush()
     assert row.id is not None
-    token = tokens.encode_access_token(
-        subject=str(user.id),
-        session_id=row.id,
-        key=settings.secret_key,
-        lifetime=dt.timedelta(minutes=settings.access_token_expire_minutes),
-        now=now,
+    return row.id
+
+
+def start_browser_session(
+    *,
+    session: Session,
+    user: User,
+    persistent: bool,
+    binding: str,
+    user_agent: str = "",
+    ip: str = "",
+    now: dt.datetime | None = None,
+) -> BrowserSession:
+    """Open a session for a user who has just proved who they are in a browser.
+
+    `binding` is the browser-binding cookie of the connection that proved it: the one-time
+    handoff code sets the session cookie only in a browser that holds the same cookie.
+    """
+    assert binding, "a browser session is bound to the browser that signed in"
+    code = tokens.new_secret()
+    session_id = _open(
+        session,
+        user,
+        persistent=persistent,
+        user_agent=user_agent,
+        ip=ip,
+        now=now or utcnow(),
+        handoff=(code, binding),
     )
-    return StartedSession(session_id=row.id, handoff_code=code, access_token=token)
+    return BrowserSession(session_id=session_id, handoff_code=code)
+
+
+def start_api_session(
+    *,
+    session: Session,
+    user: User,
+    user_agent: str = "",
+    ip: str = "",
+    now: dt.datetime | None = None,
+) -> int:
+    """Open the session a bearer token is bound to; it has no cookie and no handoff code."""
+    return _open(session, user, persistent=False, user_agent=user_agent, ip=ip, now=now or utcnow())
 
 
 def _live_user(session: Session, row: AuthSession | None, now: dt.datetime) -> User | None:

@@ -8,7 +8,7 @@ from typing import Literal
 
 from sqlmodel import Session
 
-from nfp_app.models import AuthEvent, User, utcnow
+from nfp_app.models import AuthEvent, User, clip, utcnow
 
 Event = Literal[
     "signup",
@@ -44,9 +44,9 @@ def record(
         event=event,
         outcome=outcome,
         user_id=user_id,
-        username=username[:64],
-        ip=ip[:64],
-        detail=detail[:255],
+        username=clip(username, AuthEvent, "username"),
+        ip=clip(ip, AuthEvent, "ip"),
+        detail=clip(detail, AuthEvent, "detail"),
     )
     session.add(row)
     logger.info(

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from nfp_app import audit, sessions
-from nfp_app.accounts import AccountError, UserNotFoundError, count_admins, hash_for
+from nfp_app.infra.settings import get_settings
 from nfp_app.models import User, utcnow
 from nfp_app.security import policy
-from nfp_app.settings import get_settings
+from nfp_app.services import audit, auth_sessions
+from nfp_app.services.accounts import AccountError, UserNotFoundError, count_admins, hash_for
 
 
 class LastAdminError(AccountError):
@@ -49,7 +49,7 @@ def set_password(
     user.hashed_password = hash_for(secret)
     user.password_changed_at = now
     session.add(user)
-    sessions.revoke_all(session=session, user_id=user_id, now=now)
+    auth_sessions.revoke_all(session=session, user_id=user_id, now=now)
     audit.record_change(session, "password_change", user, actor=actor, ip=ip)
     session.flush()
     return user
@@ -58,11 +58,11 @@ def set_password(
 def set_active(
     *, session: Session, user_id: int, active: bool, actor: str = "", ip: str = ""
 ) -> User:
-    """Enable or disable an account; disabling ends all its sessions."""
+    """Enable or disable an account; disabling ends all its auth_sessions."""
     user = _require_user(session, user_id)
     if not active:
         _guard_last_admin(session, user)
-        sessions.revoke_all(session=session, user_id=user_id)
+        auth_sessions.revoke_all(session=session, user_id=user_id)
     user.is_active = active
     session.add(user)
     audit.record_change(
@@ -88,10 +88,28 @@ def set_admin(
     return user
 
 
+def update_status(
+    *,
+    session: Session,
+    user_id: int,
+    active: bool | None = None,
+    admin: bool | None = None,
+    actor: str = "",
+    ip: str = "",
+) -> User:
+    """Change whether an account is active and whether it is an administrator, in one go."""
+    user = _require_user(session, user_id)
+    if active is not None:
+        user = set_active(session=session, user_id=user_id, active=active, actor=actor, ip=ip)
+    if admin is not None:
+        user = set_admin(session=session, user_id=user_id, admin=admin, actor=actor, ip=ip)
+    return user
+
+
 def revoke_sessions(*, session: Session, user_id: int, actor: str = "", ip: str = "") -> User:
     """End every session and token of a user; they must sign in again."""
     user = _require_user(session, user_id)
-    sessions.revoke_all(session=session, user_id=user_id)
+    auth_sessions.revoke_all(session=session, user_id=user_id)
     audit.record_change(session, "sessions_revoke", user, actor=actor, ip=ip)
     session.flush()
     return user
@@ -102,7 +120,7 @@ def delete_user(*, session: Session, user_id: int, actor: str = "", ip: str = ""
     user = _require_user(session, user_id)
     _guard_last_admin(session, user)
     # Revoke explicitly too: SQLite enforces the cascade only with foreign keys switched on.
-    sessions.revoke_all(session=session, user_id=user_id)
+    auth_sessions.revoke_all(session=session, user_id=user_id)
     # Written before the delete; the foreign key then turns user_id to NULL, the name stays.
     audit.record_change(session, "user_delete", user, actor=actor, ip=ip)
     session.flush()

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from nfp_app import accounts, sessions, throttle
+from nfp_app.infra.settings import Settings, get_settings
 from nfp_app.models import User
-from nfp_app.settings import Settings, get_settings
+from nfp_app.services import accounts, auth_sessions, throttle
 
 SIGNUP_IP = "signup_ip"
 SIGNUP_ALL = "signup_all"
@@ -66,13 +66,13 @@ def sign_up(
     email: str,
     user_agent: str = "",
     ip: str = "",
-    binding: str = "",
-) -> tuple[User, sessions.StartedSession]:
+    binding: str,
+) -> tuple[User, auth_sessions.BrowserSession]:
     """Create an ordinary account and sign it in on this browser, in one transaction."""
     user = accounts.create_user(
         session=session, username=username, password=password, email=email or None, ip=ip
     )
-    started = sessions.start(
-        session=session, user=user, persistent=False, user_agent=user_agent, ip=ip, binding=binding
+    started = auth_sessions.start_browser_session(
+        session=session, user=user, persistent=False, binding=binding, user_agent=user_agent, ip=ip
     )
     return user, started

@@ -16,7 +16,7 @@ from alembic.config import Config as AlembicConfig
 from sqlalchemy import event
 from sqlmodel import Session
 
-from nfp_app.settings import PROJECT_DIR, get_settings
+from nfp_app.infra.settings import PROJECT_DIR, get_settings
 
 
 @functools.cache
@@ -79,6 +79,9 @@ def alembic_config(url: str | None = None) -> AlembicConfig:
     return config
 
 
+# An arbitrary constant: every process migrating one PostgreSQL database takes the same
+# advisory lock (alembic/env.py), so workers starting together migrate one after the other.
+MIGRATION_LOCK_ID = 7_318_004_211
 # Alembic's `context` is process-global, so two threads of one process must not run env.py at
 # once; across processes the advisory lock in env.py serialises PostgreSQL migrations.
 _MIGRATION_LOCK = threading.Lock()

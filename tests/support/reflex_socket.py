@@ -42,7 +42,7 @@ class ReflexSocket:
         self.binding = binding_cookie(app) if bind else ""
         cookie = "; ".join(part for part in (self.binding, cookie) if part)
         self.messages: list[Any] = []
-        self._last = time.monotonic()
+        self._path = "/admin"
         self._lock = threading.Lock()
         self._client = socketio.Client(reconnection=False)
         self._client.on("*", self._received, namespace=NAMESPACE)
@@ -59,7 +59,6 @@ class ReflexSocket:
     def _received(self, event: str, data: Any = None) -> None:
         with self._lock:
             self.messages.append([event, data])
-            self._last = time.monotonic()
 
     @property
     def connected(self) -> bool:
@@ -68,25 +67,37 @@ class ReflexSocket:
 
     def send(self, name: str, payload: Any = None, *, path: str = "/admin") -> None:
         """Emit one event as the frontend does, on the given page."""
+        self._path = path
         router_data = {"pathname": path, "query": {}, "asPath": path}
         body = {"name": name, "payload": {} if payload is None else payload}
         self.send_raw({**body, "router_data": router_data})
 
     def send_raw(self, data: Any) -> None:
         """Emit anything at all as an "event" message."""
-        with self._lock:
-            self._last = time.monotonic()
         self._client.emit("event", data, namespace=NAMESPACE)
 
-    def settle(self, quiet: float = 0.7, limit: float = 30.0) -> None:
-        """Wait until no reply has come for `quiet` seconds."""
+    def sync(self, limit: float = 30.0) -> bool:
+        """Wait until the server has handled every event sent so far; False if it closed the
+        connection instead (as it does after an oversized message).
+
+        A tab's events are handled one at a time, in order. So this sends two last events of
+        its own, which set Reflex's `is_hydrated` off and on again, and waits for the reply to
+        the second: everything sent before it has been handled by then.
+        """
+        since = len(self.messages)
+        setvar = handler(rx.State, "setvar")
+        if not self.connected:
+            return False
+        self.send(setvar, {"var_name": "is_hydrated", "value": False}, path=self._path)
+        self.send(setvar, {"var_name": "is_hydrated", "value": True}, path=self._path)
         deadline = time.monotonic() + limit
-        while time.monotonic() < deadline:
-            with self._lock:
-                idle = time.monotonic() - self._last
-            if idle >= quiet:
-                return
-            time.sleep(0.05)
+        while True not in self.delta_values("is_hydrated", since=since):
+            if not self.connected:
+                return False
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the server did not catch up within {limit} s")
+            time.sleep(0.02)
+        return True
 
     def wait_for(self, text: str, limit: float = 15.0) -> None:
         """Wait until some reply contains the text."""
@@ -191,7 +202,7 @@ def sign_in(socket: ReflexSocket, username: str, password: str) -> str:
     cookie = redeem(socket.app, handoff_url, socket.binding)
     # The beacon has loaded: the page finishes the handoff, as the browser's onLoad does.
     socket.send(handler(AuthState, "finish_handoff"), path="/login")
-    socket.settle()
+    assert socket.sync(), "the server closed the connection"
     return cookie
 
 

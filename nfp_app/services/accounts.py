@@ -1,7 +1,7 @@
 """Account operations shared by the pages, the REST API and the CLI.
 
 Every function takes an open database session and keyword-only arguments. Hashing is slow
-on purpose, so async callers run these functions with `asyncio.to_thread`.
+on purpose, so async callers run these functions through `db.run`, off the event loop.
 """
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
-from nfp_app import audit
+from nfp_app.infra.settings import get_settings
 from nfp_app.models import User
 from nfp_app.security import passwords, policy
-from nfp_app.settings import get_settings
+from nfp_app.services import audit
 
 
 class AccountError(Exception):
@@ -123,7 +123,7 @@ def _email_in_use(session: Session, address: str) -> bool:
 def authenticate(*, session: Session, username: str, password: str) -> User | None:
     """The active account these credentials open, or None; unknown names cost the same time."""
     rounds = _rounds()
-    if len(password) > policy.PASSWORD_MAX_LENGTH or len(username) > 4 * policy.USERNAME_MAX_LENGTH:
+    if len(password) > policy.PASSWORD_MAX_LENGTH or len(username) > policy.USERNAME_INPUT_MAX:
         passwords.spend_dummy_verification("", rounds=rounds)
         return None
     candidate = policy.normalize_password(password)

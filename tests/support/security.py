@@ -11,8 +11,8 @@ import httpx
 from playwright.sync_api import BrowserContext
 from sqlmodel import Session, col, select
 
-from nfp_app import signin
 from nfp_app.models import AuthEvent
+from nfp_app.services import signin
 
 # Markers of secrets that must never reach a response, an audit row or a log line.
 HASH_PREFIXES = ("$2b$", "$2a$", "$2y$", "$bcrypt-sha256$")
@@ -68,6 +68,7 @@ def try_sign_in(
 ) -> signin.SignInResult:
     """One sign-in attempt through the service, committed, at a given time and address."""
     result = signin.sign_in(
+        binding="a browser",
         session=session,
         username=username,
         password=password,

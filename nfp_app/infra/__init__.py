@@ -1,0 +1,1 @@
+"""Infrastructure: settings, the database, thread pools, addresses and HTTP middleware."""

@@ -1,0 +1,33 @@
+"""Every path of the app, named once: the pages and the backend's cookie routes."""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlencode
+
+HOME = "/"
+LOGIN = "/login"
+SIGNUP = "/signup"
+ADMIN = "/admin"
+# Where a signed-in user lands when nothing else was asked for.
+AFTER_SIGN_IN = ADMIN
+
+# Backend routes that set or clear the HttpOnly cookies (nfp_app/api/session_cookie.py).
+AUTH_PREFIX = "/auth"
+AUTH_BIND = f"{AUTH_PREFIX}/bind"
+AUTH_SESSION = f"{AUTH_PREFIX}/session"
+AUTH_LOGOUT = f"{AUTH_PREFIX}/logout"
+
+
+def login_then(path: str) -> str:
+    """The login page, going on to `path` afterwards."""
+    return f"{LOGIN}?next={quote(path)}"
+
+
+def handoff(code: str) -> str:
+    """The cookie route that trades a sign-in's one-time code for the session cookie."""
+    return f"{AUTH_SESSION}?{urlencode({'code': code})}"
+
+
+def bind_then(path: str) -> str:
+    """The detour that gives a browser its binding cookie, then goes on to `path`."""
+    return f"{AUTH_BIND}?{urlencode({'next': path})}"

@@ -1,0 +1,1 @@
+"""The service layer: plain functions on a database session; no reflex, no fastapi."""

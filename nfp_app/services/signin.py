@@ -1,0 +1,136 @@
+"""Signing in: count the attempt, check the credentials, audit it, open a browser session."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from nfp_app.infra.settings import get_settings
+from nfp_app.models import User, utcnow
+from nfp_app.security import policy
+from nfp_app.security.device import device_id
+from nfp_app.services import accounts, audit, auth_sessions, signin_limits, throttle
+
+# Throttle keys are bounded; a megabyte of username must not become a megabyte of key.
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    """The credentials were right: the user and their new session."""
+
+    user: User
+    started: auth_sessions.BrowserSession
+
+
+@dataclass(frozen=True, slots=True)
+class BadCredentials:
+    """A wrong password, an unknown or disabled user: deliberately one answer."""
+
+
+@dataclass(frozen=True, slots=True)
+class Throttled:
+    """Too many recent failures for this account, client or IP; nothing was checked."""
+
+    retry_after: int
+
+
+SignInResult = SignedIn | BadCredentials | Throttled
+
+
+def account_key_for(username: str) -> str:
+    """The throttling key of a typed username: its normalised form, bounded."""
+    cap = policy.USERNAME_INPUT_MAX
+    return policy.normalize_username(username[:cap])[:cap]
+
+
+def _audit(
+    session: Session, outcome: audit.Outcome, key: str, ip: str, user: User | None = None
+) -> None:
+    audit.record(
+        session=session,
+        event="login",
+        outcome=outcome,
+        user_id=user.id if user else None,
+        username=user.username if user else key,
+        ip=ip,
+    )
+
+
+def attempt(
+    *,
+    session: Session,
+    username: str,
+    password: str,
+    ip: str = "",
+    device_token: str = "",
+    now: dt.datetime | None = None,
+) -> User | BadCredentials | Throttled:
+    """Check credentials, unless this account, client or IP has failed too often; audited.
+
+    The attempt is counted before the password check and un-counted if it succeeds, so
+    concurrent guesses get at most the limit checked. Unknown names count the same.
+    """
+    settings = get_settings()
+    now = now or utcnow()
+    key = account_key_for(username)
+    device = device_id(device_token, account_key=key, secret_key=settings.secret_key, now=now)
+    keys = signin_limits.throttle_keys(
+        signin_limits.Limits.from_settings(settings), account_key=key, ip=ip, device=device
+    )
+    reserved = throttle.reserve(
+        session=session, keys=keys, keep=settings.throttle_retention, now=now
+    )
+    if isinstance(reserved, throttle.Refused):
+        # No verification at all: a throttled guess learns nothing, right or wrong.
+        _audit(session, "throttled", key, ip)
+        return Throttled(retry_after=reserved.retry_after)
+    # Concurrent attempts must see this one counted before the slow check starts.
+    session.commit()
+    user = accounts.authenticate(session=session, username=username, password=password)
+    if user is None:
+        _audit(session, "failure", key, ip)
+        return BadCredentials()
+    throttle.release(session=session, reservation=reserved)
+    # The client proved itself: its own earlier failures no longer count against it, as a
+    # consecutive-failure counter resets on success.
+    throttle.clear(session=session, key=keys[0])
+    _audit(session, "success", key, ip, user)
+    return user
+
+
+def sign_in(
+    *,
+    session: Session,
+    username: str,
+    password: str,
+    persistent: bool,
+    binding: str,
+    user_agent: str = "",
+    ip: str = "",
+    device_token: str = "",
+    now: dt.datetime | None = None,
+) -> SignInResult:
+    """Sign in on the login page: `attempt`, then a session bound to this browser."""
+    now = now or utcnow()
+    outcome = attempt(
+        session=session,
+        username=username,
+        password=password,
+        ip=ip,
+        device_token=device_token,
+        now=now,
+    )
+    if not isinstance(outcome, User):
+        return outcome
+    started = auth_sessions.start_browser_session(
+        session=session,
+        user=outcome,
+        persistent=persistent,
+        binding=binding,
+        user_agent=user_agent,
+        ip=ip,
+        now=now,
+    )
+    return SignedIn(user=outcome, started=started)

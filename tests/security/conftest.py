@@ -1,0 +1,5 @@
+"""Several security properties are proven in Chromium: the browser fixtures, registered here."""
+
+from tests.support.browser import browser, context, dialogs, new_context, page
+
+__all__ = ["browser", "context", "dialogs", "new_context", "page"]
