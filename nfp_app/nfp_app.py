@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import reflex as rx
 
-from nfp_app import routes
 from nfp_app.api import create_api
 from nfp_app.infra import db
 from nfp_app.infra.request_guard import RequestGuardMiddleware
 from nfp_app.infra.security_headers import SecurityHeadersMiddleware
 from nfp_app.infra.settings import get_settings
-from nfp_app.pages.admin import admin_page
-from nfp_app.pages.home import home_page
-from nfp_app.pages.login import login_page
-from nfp_app.pages.signup import signup_page
+from nfp_app.pages import PAGES
 from nfp_app.reflex_compat import AppWithOuterMiddleware, keep_credentials_out_of_snapshots
 from nfp_app.services import signin_limits
-from nfp_app.state.admin import AdminState
-from nfp_app.state.auth import AuthState
-from nfp_app.state.login import LoginState
-from nfp_app.state.signup import SignupState
+from nfp_app.tasks.mail_delivery import deliver_mail_forever
+from nfp_app.tasks.signout_push import push_signouts_forever
 
 # get_settings() fails fast, with a clear message, when production has no usable SECRET_KEY;
 # then every throttling limit that is switched off is logged.
@@ -45,16 +39,7 @@ app = NfpApp(
     ],
 )
 app.register_lifespan_task(db.migrate_to_head)
-app.add_page(home_page, route=routes.HOME, title="nfp_app", on_load=AuthState.route_home)
-app.add_page(
-    login_page, route=routes.LOGIN, title="Sign in · nfp_app", on_load=LoginState.open_page
-)
-app.add_page(
-    signup_page,
-    route=routes.SIGNUP,
-    title="Create an account · nfp_app",
-    on_load=SignupState.open_page,
-)
-app.add_page(
-    admin_page, route=routes.ADMIN, title="Account · nfp_app", on_load=AdminState.open_page
-)
+app.register_lifespan_task(deliver_mail_forever)
+app.register_lifespan_task(push_signouts_forever)
+for page in PAGES:
+    app.add_page(page.component, route=page.route, title=page.full_title, on_load=page.on_load)

@@ -8,6 +8,13 @@ HOME = "/"
 LOGIN = "/login"
 SIGNUP = "/signup"
 ADMIN = "/admin"
+ACCOUNT = "/account"
+FORGOT_PASSWORD = "/forgot-password"
+RESET_PASSWORD = "/reset-password"
+VERIFY_EMAIL = "/verify-email"
+WASNT_ME = "/wasnt-me"
+# Password managers look here for the page that changes a password.
+WELL_KNOWN_CHANGE_PASSWORD = "/.well-known/change-password"
 # Where a signed-in user lands when nothing else was asked for.
 AFTER_SIGN_IN = ADMIN
 
@@ -26,6 +33,11 @@ def login_then(path: str) -> str:
 def handoff(code: str) -> str:
     """The cookie route that trades a sign-in's one-time code for the session cookie."""
     return f"{AUTH_SESSION}?{urlencode({'code': code})}"
+
+
+def login_with_notice(notice: str) -> str:
+    """The login page with one of LoginState's notices shown above the form."""
+    return f"{LOGIN}?{urlencode({'notice': notice})}"
 
 
 def bind_then(path: str) -> str:

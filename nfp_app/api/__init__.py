@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from nfp_app.api import errors, session_cookie, token, users
+from nfp_app.api import errors, me, password, session_cookie, token, users
 from nfp_app.infra.settings import get_settings
 
 
@@ -20,6 +20,9 @@ def create_api() -> FastAPI:
     )
     errors.install(api)
     api.include_router(token.router)
+    api.include_router(me.router)
     api.include_router(users.router)
+    api.include_router(password.router)
     api.include_router(session_cookie.router)
+    api.include_router(session_cookie.well_known)
     return api

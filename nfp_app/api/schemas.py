@@ -9,7 +9,18 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from nfp_app.models import UserPublic
 from nfp_app.security import policy
 
-__all__ = ["Error", "Item", "Token", "UserCreate", "UserPage", "UserPublic", "UserUpdate"]
+__all__ = [
+    "Error",
+    "Item",
+    "Message",
+    "PasswordForgot",
+    "PasswordReset",
+    "Token",
+    "UserCreate",
+    "UserPage",
+    "UserPublic",
+    "UserUpdate",
+]
 
 
 def is_storable(value: str) -> bool:
@@ -72,6 +83,25 @@ class UserPage(BaseModel):
     total: int
     offset: int
     limit: int
+
+
+class PasswordForgot(BaseModel):
+    """A reset request: the account's username or email address."""
+
+    identifier: Annotated[str, Field(min_length=1, max_length=policy.EMAIL_INPUT_MAX), _Storable]
+
+
+class PasswordReset(BaseModel):
+    """A new password, with the token from the reset link."""
+
+    token: Annotated[str, Field(min_length=1, max_length=512), _Storable]
+    password: PasswordInput
+
+
+class Message(BaseModel):
+    """A plain answer for people."""
+
+    detail: str
 
 
 class Item(BaseModel):

@@ -22,7 +22,7 @@ from nfp_app.security.cookies import CookieNames, read_cookie
 from nfp_app.security.origins import is_cross_site, is_own_origin
 from nfp_app.security.redirects import safe_next
 from nfp_app.security.tokens import MAX_SECRET_TEXT
-from nfp_app.services import auth_sessions, handoff
+from nfp_app.services import handoff, session_ends
 
 router = APIRouter(prefix=routes.AUTH_PREFIX, include_in_schema=False)
 
@@ -112,9 +112,25 @@ async def clear_session_cookie(request: Request) -> Response:
     names = cookie_names(request)
     secret = read_cookie(request.headers.get("cookie", ""), names.session)
     if secret:
-        await db.run(auth_sessions.end_by_secret, secret=secret, ip=request_ip(request))
+        form = await request.form()
+        tab = form.get("tab")
+        await db.run(
+            session_ends.end_by_secret,
+            secret=secret,
+            ip=request_ip(request),
+            tab=tab if isinstance(tab, str) else "",
+        )
     response = _redirect(routes.LOGIN)
     response.delete_cookie(
         names.session, path="/", httponly=True, samesite="lax", secure=is_secure(request)
     )
     return response
+
+
+well_known = APIRouter(include_in_schema=False)
+
+
+@well_known.get(routes.WELL_KNOWN_CHANGE_PASSWORD)
+async def change_password_page() -> RedirectResponse:
+    """Where password managers look for the page that changes a password."""
+    return _redirect(routes.ACCOUNT)

@@ -16,6 +16,8 @@ from nfp_app.services import bearer, signin
 
 router = APIRouter(tags=["auth"])
 
+UNVERIFIED = "Confirm your email address first: the link is in your inbox."
+
 THROTTLED: dict[int | str, dict[str, Any]] = {
     429: {
         "model": Error,
@@ -30,7 +32,14 @@ THROTTLED: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.post("/token", responses={**UNAUTHORIZED, **THROTTLED})
+@router.post(
+    "/token",
+    responses={
+        **UNAUTHORIZED,
+        **THROTTLED,
+        403: {"model": Error, "description": "The email address is not confirmed yet"},
+    },
+)
 async def login_for_access_token(
     request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()]
 ) -> Token:
@@ -55,6 +64,8 @@ async def login_for_access_token(
         )
     if isinstance(result, signin.BadCredentials):
         raise unauthorized("Incorrect username or password")
+    if isinstance(result, signin.Unverified):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, UNVERIFIED)
     return Token(access_token=result.access_token)
 
 

@@ -45,7 +45,7 @@ async def create_user(request: Request, body: UserCreate) -> UserPublic:
         )
     try:
         user = await db.run(
-            accounts.create_user,
+            signup.create_account,
             executor=workers.hashing_pool(),
             username=body.username,
             password=body.password,

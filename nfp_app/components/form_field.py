@@ -43,13 +43,19 @@ def form_field(
     )
 
 
-def error_callout(message: rx.Var[str] | str) -> rx.Component:
+def error_callout(message: rx.Var[str] | str, *, callout_id: str = "form-error") -> rx.Component:
     """A form-level error shown above the button."""
     return rx.cond(
         message != "",
-        rx.callout(
-            message, icon="triangle_alert", color_scheme="red", role="alert", id="form-error"
-        ),
+        rx.callout(message, icon="triangle_alert", color_scheme="red", role="alert", id=callout_id),
+    )
+
+
+def notice_callout(message: rx.Var[str] | str, *, callout_id: str = "notice") -> rx.Component:
+    """A confirmation shown above a form (a changed password, a sent link)."""
+    return rx.cond(
+        message != "",
+        rx.callout(message, icon="info", color_scheme="green", role="status", id=callout_id),
     )
 
 

@@ -48,6 +48,8 @@ def logout_form() -> rx.Component:
     """ "Log out" posts to the backend, which checks the Origin, ends the session and clears
     the cookie; no other site can sign the user out with a link."""
     return NativeForm.create(
+        # Which tab logs out (Reflex's client token, no secret): the sign-out push spares it.
+        rx.el.input(type="hidden", name="tab", value=rx.State.router.session.client_token),
         rx.button("Log out", type="submit", variant="soft", id="logout"),
         action=backend_url(routes.AUTH_LOGOUT),
         method="post",
@@ -58,6 +60,8 @@ def nav_bar() -> rx.Component:
     """The top bar of signed-in pages, with the log-out button."""
     return rx.hstack(
         brand(),
+        rx.link("Home", href=routes.ADMIN, id="nav-home", size="2"),
+        rx.link("Account", href=routes.ACCOUNT, id="nav-account", size="2"),
         rx.spacer(),
         rx.text(AuthState.user.username, id="nav-username"),  # type: ignore[union-attr]
         logout_form(),
@@ -76,12 +80,48 @@ def signed_in_frame(*children: rx.Component) -> rx.Component:
             # A stored snapshot arrives with is_hydrated false; show nothing until on_load ran.
             rx.State.is_hydrated & AuthState.is_authenticated,
             rx.vstack(nav_bar(), *children, width="100%", spacing="0"),
-            rx.center(
-                rx.spinner(size="3"),
-                rx.text("Checking your session…"),
-                min_height="100vh",
-                spacing="3",
-                id="session-check",
+            # Only on a live, hydrated page: a reload runs its own check (and clears the flag).
+            rx.cond(
+                rx.State.is_hydrated & AuthState.signed_out_elsewhere,
+                _signed_out_notice(),
+                _checking(),
             ),
         ),
+    )
+
+
+def _signed_out_notice() -> rx.Component:
+    # Appears when the server pushes a sign-out; its mount takes the tab to the sign-in page.
+    return rx.center(
+        rx.text("You were signed out: your session ended elsewhere."),
+        min_height="100vh",
+        id="signed-out",
+        on_mount=AuthState.leave_signed_out_page,
+    )
+
+
+def _checking() -> rx.Component:
+    return rx.center(
+        rx.spinner(size="3"),
+        rx.text("Checking your session…"),
+        min_height="100vh",
+        spacing="3",
+        id="session-check",
+    )
+
+
+def card_section(title: str, *children: rx.Component, section_id: str) -> rx.Component:
+    """A card with a heading, for one section of a signed-in page."""
+    return rx.card(
+        rx.heading(title, size="4", as_="h2", margin_bottom="0.75rem"),
+        rx.vstack(*children, spacing="3", width="100%"),
+        width="100%",
+        id=section_id,
+    )
+
+
+def detail_item(label: str, value: rx.Var[str], field_id: str) -> rx.Component:
+    """One "label: value" line of a details list; `field_id` names the value for tests."""
+    return rx.data_list.item(
+        rx.data_list.label(label), rx.data_list.value(rx.text(value, id=field_id))
     )

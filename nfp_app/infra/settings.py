@@ -72,6 +72,22 @@ class Settings(BaseSettings):
     signup_total_window_seconds: int = Field(default=60, ge=1)
     # Threads that may hash passwords at once; 0 means one per CPU core.
     hashing_threads: int = Field(default=0, ge=0, le=64)
+    # Where people open the app: the base of every link in an email.
+    app_url: str = "http://localhost:3000"
+    # Mail: without SMTP_HOST, messages go to the log and to MAIL_OUTBOX_DIR instead.
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_from: str = "nfp_app <no-reply@localhost>"
+    smtp_tls: Literal["starttls", "ssl", "none"] = "starttls"
+    mail_outbox_dir: Path = PROJECT_DIR / "outbox"
+    password_reset_minutes: int = Field(default=30, ge=1, le=1440)
+    require_email_verification: bool = False
+    # Security emails, each of which can be switched off.
+    notify_password_changed: bool = True
+    notify_email_changed: bool = True
+    notify_new_device: bool = True
     # Reverse proxies in front of the app whose X-Forwarded-For entries are trusted; 0 trusts none.
     trusted_proxy_hops: int = Field(default=0, ge=0, le=10)
 
@@ -84,6 +100,11 @@ class Settings(BaseSettings):
             if value.startswith(prefix):
                 return "postgresql+psycopg2://" + value.removeprefix(prefix)
         return value
+
+    @field_validator("app_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
 
     @field_validator("allowed_origins", "allowed_hosts", mode="before")
     @classmethod

@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from nfp_app.components.layout import signed_in_frame
+from nfp_app.components.layout import detail_item, signed_in_frame
 from nfp_app.state.admin import AdminState
 from nfp_app.state.auth import AuthState
 from nfp_app.state.views import UserRow
-
-
-def _detail(label: str, value: rx.Var[str], field_id: str) -> rx.Component:
-    return rx.data_list.item(
-        rx.data_list.label(label), rx.data_list.value(rx.text(value, id=field_id))
-    )
 
 
 def account_card() -> rx.Component:
@@ -22,11 +16,11 @@ def account_card() -> rx.Component:
     return rx.card(
         rx.heading("Your account", size="4", as_="h2", margin_bottom="0.75rem"),
         rx.data_list.root(
-            _detail("Username", user.username, "account-username"),  # type: ignore[union-attr]
-            _detail("Email", user.email, "account-email"),  # type: ignore[union-attr]
-            _detail("Role", user.role, "account-role"),  # type: ignore[union-attr]
-            _detail("Created", user.created_at, "account-created"),  # type: ignore[union-attr]
-            _detail("Last sign-in", user.last_login_at, "account-last-login"),  # type: ignore[union-attr]
+            detail_item("Username", user.username, "account-username"),  # type: ignore[union-attr]
+            detail_item("Email", user.email, "account-email"),  # type: ignore[union-attr]
+            detail_item("Role", user.role, "account-role"),  # type: ignore[union-attr]
+            detail_item("Created", user.created_at, "account-created"),  # type: ignore[union-attr]
+            detail_item("Last sign-in", user.last_login_at, "account-last-login"),  # type: ignore[union-attr]
         ),
         width="100%",
     )

@@ -9,6 +9,7 @@ from nfp_app.components.form_field import (
     credentials_form,
     error_callout,
     form_field,
+    notice_callout,
     submit_button,
 )
 from nfp_app.components.layout import auth_card
@@ -21,6 +22,7 @@ def login_page() -> rx.Component:
     """Username, password, remember me, and a link to sign up."""
     return auth_card(
         "Sign in",
+        notice_callout(LoginState.notice),
         credentials_form(
             form_field(
                 "Username",
@@ -44,9 +46,20 @@ def login_page() -> rx.Component:
                 html_for="remember_me",
             ),
             error_callout(LoginState.error),
+            rx.cond(
+                LoginState.can_resend,
+                rx.button(
+                    "Send the confirmation link again",
+                    type="button",
+                    variant="soft",
+                    on_click=LoginState.resend_verification,
+                    id="resend-verification",
+                ),
+            ),
             submit_button("Sign in", "Signing in…", LoginState.busy),
             on_submit=LoginState.submit,
         ),
+        rx.link("Forgot your password?", href=routes.FORGOT_PASSWORD, id="forgot-link", size="2"),
         rx.text(
             "No account yet? ",
             rx.link("Create one", href=routes.SIGNUP, id="signup-link"),

@@ -10,7 +10,7 @@ from sqlmodel import Session
 from nfp_app.infra.settings import get_settings
 from nfp_app.models import User, utcnow
 from nfp_app.security import policy
-from nfp_app.services import audit, auth_sessions
+from nfp_app.services import audit, notices, session_ends
 from nfp_app.services.accounts import AccountError, UserNotFoundError, count_admins, hash_for
 
 
@@ -35,9 +35,17 @@ def _guard_last_admin(session: Session, user: User) -> None:
 
 
 def set_password(
-    *, session: Session, user_id: int, password: str, actor: str = "", ip: str = ""
+    *,
+    session: Session,
+    user_id: int,
+    password: str,
+    actor: str = "",
+    ip: str = "",
+    user_agent: str = "",
+    keep_session_id: int | None = None,
 ) -> User:
-    """Replace a password; every existing session and token of the user stops working."""
+    """Replace a password; every session (but `keep_session_id`) and token stops working,
+    earlier email links too, and the owner is told by email."""
     user = _require_user(session, user_id)
     secret = policy.check_password(
         password,
@@ -49,10 +57,37 @@ def set_password(
     user.hashed_password = hash_for(secret)
     user.password_changed_at = now
     session.add(user)
-    auth_sessions.revoke_all(session=session, user_id=user_id, now=now)
-    audit.record_change(session, "password_change", user, actor=actor, ip=ip)
+    session_ends.revoke_all(session=session, user_id=user_id, now=now, keep=keep_session_id)
+    audit.record_change(session, "password_change", user, actor=actor, ip=ip, user_agent=user_agent)
+    notices.password_changed(session=session, user=user, ip=ip, user_agent=user_agent, now=now)
     session.flush()
     return user
+
+
+def set_email(*, session: Session, user: User, email: str | None, verified: bool) -> User:
+    """Store a new (already checked) address; `verified` when a link confirmed it."""
+    user.email = email
+    user.email_verified_at = utcnow() if verified and email else None
+    session.add(user)
+    session.flush()
+    return user
+
+
+def notify_email_change(
+    *, session: Session, user: User, old_email: str, new_email: str, ip: str, user_agent: str
+) -> None:
+    """Audit an email change and tell the old address about it."""
+    audit.record_change(
+        session, "email_change", user, ip=ip, user_agent=user_agent, note=f"to {new_email}"
+    )
+    notices.email_changed(
+        session=session,
+        user=user,
+        old_email=old_email,
+        new_email=new_email,
+        ip=ip,
+        user_agent=user_agent,
+    )
 
 
 def set_active(
@@ -62,7 +97,7 @@ def set_active(
     user = _require_user(session, user_id)
     if not active:
         _guard_last_admin(session, user)
-        auth_sessions.revoke_all(session=session, user_id=user_id)
+        session_ends.revoke_all(session=session, user_id=user_id)
     user.is_active = active
     session.add(user)
     audit.record_change(
@@ -109,7 +144,7 @@ def update_status(
 def revoke_sessions(*, session: Session, user_id: int, actor: str = "", ip: str = "") -> User:
     """End every session and token of a user; they must sign in again."""
     user = _require_user(session, user_id)
-    auth_sessions.revoke_all(session=session, user_id=user_id)
+    session_ends.revoke_all(session=session, user_id=user_id)
     audit.record_change(session, "sessions_revoke", user, actor=actor, ip=ip)
     session.flush()
     return user
@@ -120,7 +155,7 @@ def delete_user(*, session: Session, user_id: int, actor: str = "", ip: str = ""
     user = _require_user(session, user_id)
     _guard_last_admin(session, user)
     # Revoke explicitly too: SQLite enforces the cascade only with foreign keys switched on.
-    auth_sessions.revoke_all(session=session, user_id=user_id)
+    session_ends.revoke_all(session=session, user_id=user_id)
     # Written before the delete; the foreign key then turns user_id to NULL, the name stays.
     audit.record_change(session, "user_delete", user, actor=actor, ip=ip)
     session.flush()

@@ -65,6 +65,14 @@ def find_by_username(*, session: Session, username: str) -> User | None:
     return session.exec(select(User).where(User.username_key == key)).first()
 
 
+def find_by_email(*, session: Session, email: str) -> User | None:
+    """The account with this email address, compared case-insensitively, if any."""
+    if not email or len(email) > policy.EMAIL_INPUT_MAX:
+        return None
+    query = select(User).where(func.lower(col(User.email)) == email.strip().lower())
+    return session.exec(query).first()
+
+
 def get_user(*, session: Session, user_id: int) -> User | None:
     """The account with this id, if any."""
     return session.get(User, user_id)
@@ -139,6 +147,12 @@ def authenticate(*, session: Session, username: str, password: str) -> User | No
         session.add(user)
         session.flush()
     return user
+
+
+def needs_verification(user: User) -> bool:
+    """Whether this account may not sign in until its email is confirmed."""
+    unconfirmed = user.email is not None and user.email_verified_at is None
+    return get_settings().require_email_verification and unconfirmed
 
 
 def list_users(*, session: Session, offset: int, limit: int) -> tuple[list[User], int]:

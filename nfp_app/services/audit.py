@@ -22,6 +22,12 @@ Event = Literal[
     "user_demote",
     "user_delete",
     "sessions_revoke",
+    "session_revoke",
+    "password_reset_request",
+    "password_reset",
+    "email_change",
+    "email_verify",
+    "wasnt_me",
 ]
 Outcome = Literal["success", "failure", "throttled"]
 
@@ -36,6 +42,7 @@ def record(
     user_id: int | None = None,
     username: str = "",
     ip: str = "",
+    user_agent: str = "",
     detail: str = "",
 ) -> None:
     """Store the event and log it; callers pass no passwords, hashes or tokens."""
@@ -46,6 +53,7 @@ def record(
         user_id=user_id,
         username=clip(username, AuthEvent, "username"),
         ip=clip(ip, AuthEvent, "ip"),
+        user_agent=clip(user_agent, AuthEvent, "user_agent"),
         detail=clip(detail, AuthEvent, "detail"),
     )
     session.add(row)
@@ -72,6 +80,7 @@ def record_change(
     *,
     actor: str = "",
     ip: str = "",
+    user_agent: str = "",
     note: str = "",
 ) -> None:
     """Record a successful change to an account, naming who made it (an admin or cli:<os user>)."""
@@ -83,5 +92,6 @@ def record_change(
         user_id=user.id,
         username=user.username,
         ip=ip,
+        user_agent=user_agent,
         detail=detail,
     )

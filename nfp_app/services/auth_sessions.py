@@ -1,16 +1,17 @@
-"""Server-side sign-in sessions (`auth_session` rows): open, resume, check, end and revoke."""
+"""Server-side sign-in sessions (`auth_session` rows): open, check and resume them.
+
+Ending them is `session_ends`."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, select, update
+from sqlmodel import Session, select
 
 from nfp_app.infra.settings import get_settings
 from nfp_app.models import AuthSession, User, clip, utcnow
 from nfp_app.security import tokens
-from nfp_app.services import audit
 
 HANDOFF_LIFETIME = dt.timedelta(seconds=60)
 # Writing last_seen_at on every event would turn each click into a database write.
@@ -143,45 +144,3 @@ def resume(
     if row is None or row.id is None or user is None:
         return None
     return row.id, user
-
-
-def revoke(*, session: Session, session_id: int, now: dt.datetime | None = None) -> None:
-    """End one session now."""
-    session.exec(
-        update(AuthSession)
-        .where(col(AuthSession.id) == session_id, col(AuthSession.revoked_at).is_(None))
-        .values(revoked_at=now or utcnow())
-    )
-
-
-def end(*, session: Session, session_id: int, ip: str = "", now: dt.datetime | None = None) -> None:
-    """Log out: end one session and record it in the audit trail, once."""
-    row = session.get(AuthSession, session_id)
-    if row is None or row.revoked_at is not None:
-        return
-    revoke(session=session, session_id=session_id, now=now)
-    user = session.get(User, row.user_id)
-    audit.record(
-        session=session,
-        event="logout",
-        outcome="success",
-        user_id=row.user_id,
-        username=user.username if user else "",
-        ip=ip,
-    )
-
-
-def end_by_secret(*, session: Session, secret: str, ip: str = "") -> None:
-    """Log out the session a cookie secret belongs to, if it is still live."""
-    resumed = resume(session=session, secret=secret)
-    if resumed is not None:
-        end(session=session, session_id=resumed[0], ip=ip)
-
-
-def revoke_all(*, session: Session, user_id: int, now: dt.datetime | None = None) -> None:
-    """End every session of a user now."""
-    session.exec(
-        update(AuthSession)
-        .where(col(AuthSession.user_id) == user_id, col(AuthSession.revoked_at).is_(None))
-        .values(revoked_at=now or utcnow())
-    )

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from nfp_app.infra.settings import get_settings
 from nfp_app.models import AuthSession, User, utcnow
 from nfp_app.security import tokens
-from nfp_app.services import auth_sessions, signin
+from nfp_app.services import auth_sessions, session_ends, signin
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +50,7 @@ def sign_in(
     ip: str = "",
     device_token: str = "",
     now: dt.datetime | None = None,
-) -> TokenIssued | signin.BadCredentials | signin.Throttled:
+) -> TokenIssued | signin.BadCredentials | signin.Throttled | signin.Unverified:
     """The OAuth2 password flow: the same checks as the login page, then a token."""
     now = now or utcnow()
     outcome = signin.attempt(
@@ -58,6 +58,7 @@ def sign_in(
         username=username,
         password=password,
         ip=ip,
+        user_agent=user_agent,
         device_token=device_token,
         now=now,
     )
@@ -102,4 +103,4 @@ def check_token(
 
 def revoke_token_session(*, session: Session, token_user: TokenUser, ip: str = "") -> None:
     """Log out: end the session the token is bound to, and with it the token."""
-    auth_sessions.end(session=session, session_id=token_user.session_id, ip=ip)
+    session_ends.end(session=session, session_id=token_user.session_id, ip=ip)

@@ -11,7 +11,7 @@ from nfp_app.infra.settings import get_settings
 from nfp_app.models import User, utcnow
 from nfp_app.security import policy
 from nfp_app.security.device import device_id
-from nfp_app.services import accounts, audit, auth_sessions, signin_limits, throttle
+from nfp_app.services import accounts, audit, auth_sessions, notices, signin_limits, throttle
 
 # Throttle keys are bounded; a megabyte of username must not become a megabyte of key.
 
@@ -36,7 +36,12 @@ class Throttled:
     retry_after: int
 
 
-SignInResult = SignedIn | BadCredentials | Throttled
+@dataclass(frozen=True, slots=True)
+class Unverified:
+    """The password was right, but the account's email is not confirmed yet."""
+
+
+SignInResult = SignedIn | BadCredentials | Throttled | Unverified
 
 
 def account_key_for(username: str) -> str:
@@ -46,15 +51,25 @@ def account_key_for(username: str) -> str:
 
 
 def _audit(
-    session: Session, outcome: audit.Outcome, key: str, ip: str, user: User | None = None
+    session: Session,
+    outcome: audit.Outcome,
+    key: str,
+    ip: str,
+    user_agent: str,
+    user: User | None = None,
+    *,
+    detail: str = "",
 ) -> None:
     audit.record(
         session=session,
         event="login",
         outcome=outcome,
         user_id=user.id if user else None,
+        # A failure names the typed account key: the owner's own history finds it by that.
         username=user.username if user else key,
         ip=ip,
+        user_agent=user_agent,
+        detail=detail,
     )
 
 
@@ -64,9 +79,10 @@ def attempt(
     username: str,
     password: str,
     ip: str = "",
+    user_agent: str = "",
     device_token: str = "",
     now: dt.datetime | None = None,
-) -> User | BadCredentials | Throttled:
+) -> User | BadCredentials | Throttled | Unverified:
     """Check credentials, unless this account, client or IP has failed too often; audited.
 
     The attempt is counted before the password check and un-counted if it succeeds, so
@@ -84,19 +100,22 @@ def attempt(
     )
     if isinstance(reserved, throttle.Refused):
         # No verification at all: a throttled guess learns nothing, right or wrong.
-        _audit(session, "throttled", key, ip)
+        _audit(session, "throttled", key, ip, user_agent)
         return Throttled(retry_after=reserved.retry_after)
     # Concurrent attempts must see this one counted before the slow check starts.
     session.commit()
     user = accounts.authenticate(session=session, username=username, password=password)
     if user is None:
-        _audit(session, "failure", key, ip)
+        _audit(session, "failure", key, ip, user_agent)
         return BadCredentials()
     throttle.release(session=session, reservation=reserved)
     # The client proved itself: its own earlier failures no longer count against it, as a
     # consecutive-failure counter resets on success.
     throttle.clear(session=session, key=keys[0])
-    _audit(session, "success", key, ip, user)
+    if accounts.needs_verification(user):
+        _audit(session, "failure", key, ip, user_agent, user, detail="email not verified")
+        return Unverified()
+    _audit(session, "success", key, ip, user_agent, user)
     return user
 
 
@@ -119,11 +138,17 @@ def sign_in(
         username=username,
         password=password,
         ip=ip,
+        user_agent=user_agent,
         device_token=device_token,
         now=now,
     )
     if not isinstance(outcome, User):
         return outcome
+    key = account_key_for(username)
+    secret_key = get_settings().secret_key
+    if device_id(device_token, account_key=key, secret_key=secret_key, now=now) is None:
+        # No device cookie for this account: a browser that never signed in to it.
+        notices.new_device(session=session, user=outcome, ip=ip, user_agent=user_agent, now=now)
     started = auth_sessions.start_browser_session(
         session=session,
         user=outcome,

@@ -9,7 +9,8 @@ from sqlmodel import Session
 
 from nfp_app.infra.settings import Settings, get_settings
 from nfp_app.models import User
-from nfp_app.services import accounts, auth_sessions, throttle
+from nfp_app.security.policy import PolicyError
+from nfp_app.services import accounts, auth_sessions, email_verification, throttle
 
 SIGNUP_IP = "signup_ip"
 SIGNUP_ALL = "signup_all"
@@ -58,6 +59,24 @@ def admit(*, session: Session, ip: str, now: dt.datetime | None = None) -> int:
     return result.retry_after if isinstance(result, throttle.Refused) else 0
 
 
+EMAIL_REQUIRED = "Enter an email address: you will confirm it before you first sign in."
+
+
+def create_account(
+    *, session: Session, username: str, password: str, email: str | None, ip: str = ""
+) -> User:
+    """Create an ordinary account; with REQUIRE_EMAIL_VERIFICATION, mail its confirmation link."""
+    verify = get_settings().require_email_verification
+    if verify and not (email or "").strip():
+        raise PolicyError("email", EMAIL_REQUIRED)
+    user = accounts.create_user(
+        session=session, username=username, password=password, email=email or None, ip=ip
+    )
+    if verify:
+        email_verification.start_verification(session=session, user=user)
+    return user
+
+
 def sign_up(
     *,
     session: Session,
@@ -67,11 +86,12 @@ def sign_up(
     user_agent: str = "",
     ip: str = "",
     binding: str,
-) -> tuple[User, auth_sessions.BrowserSession]:
-    """Create an ordinary account and sign it in on this browser, in one transaction."""
-    user = accounts.create_user(
-        session=session, username=username, password=password, email=email or None, ip=ip
-    )
+) -> tuple[User, auth_sessions.BrowserSession | None]:
+    """Create an ordinary account and sign it in on this browser, in one transaction; no
+    session (None) while its email waits for confirmation."""
+    user = create_account(session=session, username=username, password=password, email=email, ip=ip)
+    if accounts.needs_verification(user):
+        return user, None
     started = auth_sessions.start_browser_session(
         session=session, user=user, persistent=False, binding=binding, user_agent=user_agent, ip=ip
     )

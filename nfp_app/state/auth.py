@@ -14,6 +14,7 @@ from nfp_app.infra.urls import backend_url
 from nfp_app.models import User
 from nfp_app.security.cookies import CookieNames, read_cookie
 from nfp_app.services import auth_sessions
+from nfp_app.state import tabs
 from nfp_app.state.views import UserView, user_view
 
 # A browser sent through /auth/bind that still has no binding cookie refuses cookies: say so
@@ -40,6 +41,8 @@ class AuthState(rx.State):
 
     # A one-time, one-minute URL that the cookie beacon loads to set or clear the HttpOnly cookie.
     handoff_url: str = ""
+    # Set when the server signs the tab out because its session ended elsewhere.
+    signed_out_elsewhere: bool = False
     _after_handoff: str = ""
     # Server-only: names starting with "_" are never sent to the browser. Only the session id is
     # kept (it is no credential by itself); secrets and tokens stay out of the state, which the
@@ -97,10 +100,21 @@ class AuthState(rx.State):
         await self._switch_session(session_id)
         self._user = user_view(user)
         self._checked_by = self.router.session.session_id
+        # This worker will sign the tab out the moment the session ends elsewhere.
+        tabs.watch(session_id, self.router.session.client_token)
+
+    async def _signed_out_elsewhere_now(self, session_id: int) -> None:
+        """Called by the sign-out push (not an event): the session ended somewhere else."""
+        if self._session_id != session_id:
+            return  # the tab has moved on to another session since
+        await self._forget()
+        self.signed_out_elsewhere = True
 
     async def _require_login(self) -> User | None:
         """Every protected handler starts here: the live user of this tab, restored from the
         cookie when needed, or None with the signed-in state cleared."""
+        # The page's own check decides now; a pushed sign-out notice has done its part.
+        self.signed_out_elsewhere = False
         # The stored session id counts only on the connection that proved it. Reflex hands the
         # stored state to anyone who connects with its client token, so a new connection (a
         # reload, or a thief with a copied token) must bring the HttpOnly cookie again.
@@ -159,6 +173,14 @@ class AuthState(rx.State):
         self.handoff_url = ""
         self._after_handoff = ""
         return rx.redirect(then, replace=True)
+
+    @rx.event
+    def leave_signed_out_page(self):
+        """The signed-out notice has appeared: go to the sign-in page, saying why."""
+        if not self.signed_out_elsewhere:
+            return None
+        self.signed_out_elsewhere = False
+        return rx.redirect(routes.login_with_notice("signed-out"), replace=True)
 
     @rx.event
     async def route_home(self):

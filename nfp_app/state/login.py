@@ -10,11 +10,14 @@ from nfp_app import routes
 from nfp_app.infra import db, workers
 from nfp_app.infra.urls import backend_url
 from nfp_app.security.redirects import safe_next
-from nfp_app.services import signin
+from nfp_app.services import email_verification, password_reset, signin
 from nfp_app.state.auth import COOKIES_NEEDED, AuthState
 
 # One text for a wrong password and an unknown user alike, so neither is revealed.
 BAD_CREDENTIALS = "Incorrect username or password."
+UNVERIFIED = (
+    "Confirm your email address first: open the link we sent you. No message? Send it again."
+)
 
 
 def throttled_message(retry_after: int) -> str:
@@ -28,6 +31,8 @@ def error_for(result: signin.SignInResult) -> str:
         return throttled_message(result.retry_after)
     if isinstance(result, signin.BadCredentials):
         return BAD_CREDENTIALS
+    if isinstance(result, signin.Unverified):
+        return UNVERIFIED
     return ""
 
 
@@ -42,20 +47,51 @@ def form_checked(form_data: dict[str, Any], name: str) -> bool:
     return form_data.get(name) in (True, "on", "true")
 
 
+# What `?notice=` may put above the form: known keys only, never text from the URL.
+NOTICES = {
+    "password-reset": "Your password was changed. Sign in with the new one.",
+    "signed-out": "You were signed out: your session ended elsewhere.",
+    "account-deleted": "Your account was deleted.",
+    "email-verified": "Your email address is confirmed.",
+    "all-signed-out": "Every session was signed out. Check your email to choose a new password.",
+}
+
+
 class LoginState(AuthState):
     """Errors and the busy flag of the login form; the password lives only in form_data."""
 
     error: str = ""
+    notice: str = ""
     busy: bool = False
+    # Offer to resend the confirmation link; the username waits on the server only.
+    can_resend: bool = False
+    _unverified_username: str = ""
 
     @rx.event
     async def open_page(self):
         """On load: a signed-in tab goes straight on; otherwise show a clean form."""
         self.error = ""
-        self.busy = False
+        self.busy = self.can_resend = False
+        self.notice = NOTICES.get(self.router.url.query_parameters.get("notice", ""), "")
         if await self._require_login() is not None:
             return rx.redirect(self._next_path(), replace=True)
         return self._bind_browser()
+
+    @rx.event
+    async def resend_verification(self):
+        """Send the confirmation link again to the account that just proved its password."""
+        if not self._unverified_username:
+            return
+        result = await db.run(
+            email_verification.resend,
+            username=self._unverified_username,
+            ip=self.router.session.client_ip,
+        )
+        self.error, self.can_resend = "", False
+        if isinstance(result, password_reset.RequestThrottled):
+            self.error = f"Too many requests, try again in {result.retry_after} s."
+            return
+        self.notice = "A new confirmation link is on its way."
 
     def _next_path(self) -> str:
         return safe_next(self.router.url.query_parameters.get("next"))
@@ -74,7 +110,7 @@ class LoginState(AuthState):
         if not binding:
             self.error = COOKIES_NEEDED
             return
-        self.error = ""
+        self.error = self.notice = ""
         self.busy = True
         yield
         try:
@@ -93,6 +129,8 @@ class LoginState(AuthState):
             self.busy = False
         if not isinstance(result, signin.SignedIn):
             self.error = error_for(result)
+            self.can_resend = isinstance(result, signin.Unverified)
+            self._unverified_username = username if self.can_resend else ""
             yield rx.set_value("password", "")
             return
         await self._remember(result.started.session_id, result.user)

@@ -14,7 +14,7 @@ from jwt.utils import base64url_decode, base64url_encode
 
 from nfp_app.infra import db
 from nfp_app.models import User
-from nfp_app.services import account_changes, auth_sessions
+from nfp_app.services import account_changes, session_ends
 from tests.support.api import Account, bearer, login
 from tests.support.live_app import LiveApp
 
@@ -87,7 +87,7 @@ def test_revoked_session_is_401(
 ) -> None:
     token = login(api, account)
     with db.session_scope(live_engine) as session:
-        auth_sessions.revoke(session=session, session_id=_claims(token)["sid"])
+        session_ends.revoke(session=session, session_id=_claims(token)["sid"])
     assert _me(api, token) == 401
 
 

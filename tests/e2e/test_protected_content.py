@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from nfp_app.infra import db
-from nfp_app.services import accounts, auth_sessions
+from nfp_app.services import accounts, session_ends
 from tests.support.accounts import create_user, make_admin, unique_name
 from tests.support.live_app import LiveApp
 from tests.support.ui import (
@@ -103,7 +103,7 @@ def test_reload_after_revocation_sends_no_stale_account_data(
         user = accounts.find_by_username(session=session, username=username)
         assert user is not None
         assert user.id is not None
-        auth_sessions.revoke_all(session=session, user_id=user.id)
+        session_ends.revoke_all(session=session, user_id=user.id)
 
     sample_frames(page, username, other)
     already = len(socket_frames(page))

@@ -5,11 +5,9 @@ from __future__ import annotations
 import os
 import pickle
 import re
-import shutil
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
 import redis
@@ -22,7 +20,6 @@ from nfp_app.infra import db
 from nfp_app.state.login import LoginState
 from tests.support.accounts import unique_name
 from tests.support.live_app import LiveApp, LiveAppFactory
-from tests.support.prod_app import ROOT
 from tests.support.reflex_socket import handler, reflex_socket
 from tests.support.ui import ContextFactory, goto_ready, login, new_page, persistent_cookies, signup
 
@@ -33,31 +30,15 @@ WORKERS = 3
 SOCKET_RECORD_PREFIX = "token_manager_socket_record_"
 
 
-def _top_level_build(root: Path) -> Callable[[str, list[str]], list[str]]:
-    """Skip the old build output, but not the `build` folders inside node_modules packages."""
-
-    def ignore(folder: str, names: list[str]) -> list[str]:
-        return ["build"] if Path(folder) == root and "build" in names else []
-
-    return ignore
-
-
 @pytest.fixture(scope="module")
-def scaled_app(
-    live_app: LiveApp, live_app_factory: LiveAppFactory, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[LiveApp]:
+def scaled_app(live_app: LiveApp, live_app_factory: LiveAppFactory) -> Iterator[LiveApp]:
     """A second production app with Redis state and several Granian workers."""
     del live_app  # started first, so the shared frontend build below already exists
     redis_url = os.environ.get("TEST_REDIS_URL")
     if not redis_url:
         pytest.fail("TEST_REDIS_URL is not set: run the suite with scripts/test.sh")
-    # The built frontend bakes in its port, so this app needs its own copy of the build folder.
-    source = Path(os.environ.get("LIVE_APP_WEB_WORKDIR") or ROOT / ".web")
-    web_dir = tmp_path_factory.mktemp("scaled_web") / "web"
-    shutil.copytree(source, web_dir, symlinks=True, ignore=_top_level_build(source))
     with live_app_factory(
         backend_only=False,
-        REFLEX_WEB_WORKDIR=str(web_dir),
         REFLEX_REDIS_URL=redis_url,
         GRANIAN_WORKERS=str(WORKERS),
     ) as app:
@@ -123,3 +104,26 @@ def test_workers_migrated_the_database_once(scaled_app: LiveApp) -> None:
         versions = connection.execute(sa.text("SELECT version_num FROM alembic_version")).all()
     assert [tuple(row) for row in versions] == [(head,)]
     assert "Traceback" not in scaled_app.log_path.read_text()
+
+
+def test_a_revocation_through_one_worker_signs_out_a_tab_on_another(
+    page: Page, scaled_app: LiveApp, new_context: ContextFactory
+) -> None:
+    """Tab A is served by one worker; tab B, on another, signs A out within 2 s."""
+    client = redis.Redis.from_url(os.environ["TEST_REDIS_URL"])
+    username = unique_name("push")
+    signup(page, scaled_app, username)
+    owner_a = _owner(client, page.evaluate("sessionStorage.getItem('token')"))
+    tab_b = new_page(new_context())
+    login(tab_b, scaled_app, username)
+    for _ in range(40):
+        if _owner(client, tab_b.evaluate("sessionStorage.getItem('token')")) != owner_a:
+            break
+        goto_ready(tab_b, scaled_app.url("/account"))  # a new websocket, maybe elsewhere
+    else:
+        pytest.fail(f"tab B always landed on worker {owner_a}")
+    goto_ready(tab_b, scaled_app.url("/account"))
+    expect(tab_b.locator("#sessions-table tbody tr")).to_have_count(2)
+    tab_b.click("#revoke-others")
+    expect(page).to_have_url(re.compile(r"/login/?\?notice=signed-out"), timeout=2_000)
+    client.close()

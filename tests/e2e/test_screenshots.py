@@ -15,7 +15,14 @@ from playwright.sync_api import Page, expect
 from tests.support.accounts import PASSWORD, create_user, make_admin, unique_name
 from tests.support.live_app import LiveApp
 from tests.support.prod_app import ROOT
-from tests.support.ui import VIEWPORT, fill_signup, goto_ready, login
+from tests.support.ui import (
+    VIEWPORT,
+    ContextFactory,
+    fill_signup,
+    goto_ready,
+    login,
+    new_page,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
@@ -30,18 +37,22 @@ def _png_size(picture: bytes) -> tuple[int, int]:
     return width, height
 
 
-def _shoot(page: Page, name: str, blank: bytes) -> Path:
+def _shoot(page: Page, name: str, blank: bytes, *, full_page: bool = False) -> Path:
     page.wait_for_function(_SETTLED)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / name
-    picture = page.screenshot(path=path)
-    assert _png_size(picture) == (VIEWPORT["width"], VIEWPORT["height"])
+    picture = page.screenshot(path=path, full_page=full_page)
+    width, height = _png_size(picture)
+    assert width == VIEWPORT["width"]
+    # A whole-page picture is as tall as the page, and never shorter than the window.
+    assert height > VIEWPORT["height"] if full_page else height == VIEWPORT["height"]
     assert picture != blank, f"{name} shows an empty page"
     return path
 
 
-def test_screenshots(page: Page, live_app: LiveApp) -> None:
-    """login.png, signup.png (with an inline error) and admin.png (with the users table)."""
+def test_screenshots(page: Page, live_app: LiveApp, new_context: ContextFactory) -> None:
+    """login.png, signup.png (with an inline error), admin.png (with the users table) and
+    account.png (the whole page, for a member signed in on two browsers)."""
     page.goto("about:blank")
     blank = page.screenshot()
 
@@ -60,3 +71,13 @@ def test_screenshots(page: Page, live_app: LiveApp) -> None:
     login(page, live_app, admin)
     expect(page.locator("#users-table")).to_be_visible()
     _shoot(page, "admin.png", blank)
+
+    member = unique_name("member")
+    create_user(live_app, member, email=f"{member}@mail.example")
+    login(new_page(new_context()), live_app, member)
+    account = new_page(new_context())
+    login(account, live_app, member)
+    goto_ready(account, live_app.url("/account"))
+    expect(account.locator("#sessions-table tbody tr")).to_have_count(2)
+    expect(account.locator("#events-table tbody tr")).to_have_count(2)
+    _shoot(account, "account.png", blank, full_page=True)

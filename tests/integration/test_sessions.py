@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from nfp_app.infra.settings import get_settings
 from nfp_app.models import AuthSession, User, utcnow
 from nfp_app.security import tokens
-from nfp_app.services import accounts, auth_sessions, bearer, handoff
+from nfp_app.services import accounts, auth_sessions, bearer, handoff, session_ends
 from tests.support.accounts import PASSWORD
 
 # The browser-binding cookie of the browser that signed in.
@@ -156,7 +156,7 @@ def test_redeem_unknown_code(session: Session, user: User) -> None:
 
 def test_redeem_handoff_of_revoked_session(session: Session, user: User) -> None:
     started = _start(session, user)
-    auth_sessions.revoke(session=session, session_id=started.session_id)
+    session_ends.revoke(session=session, session_id=started.session_id)
     session.commit()
     assert _refused(session, started.handoff_code) == "session already ended"
 
@@ -301,7 +301,7 @@ def test_revoke_ends_one_session(session: Session, user: User) -> None:
     first = _start(session, user)
     second = _start(session, user)
     secret = _redeem(session, first.handoff_code).secret
-    auth_sessions.revoke(session=session, session_id=first.session_id)
+    session_ends.revoke(session=session, session_id=first.session_id)
     session.commit()
     assert auth_sessions.check(session=session, session_id=first.session_id) is None
     assert auth_sessions.resume(session=session, secret=secret) is None
@@ -312,8 +312,8 @@ def test_revoke_ends_one_session(session: Session, user: User) -> None:
 def test_revoke_keeps_the_first_revocation_time(session: Session, user: User) -> None:
     now = utcnow()
     started = _start(session, user, now=now)
-    auth_sessions.revoke(session=session, session_id=started.session_id, now=now)
-    auth_sessions.revoke(
+    session_ends.revoke(session=session, session_id=started.session_id, now=now)
+    session_ends.revoke(
         session=session, session_id=started.session_id, now=now + dt.timedelta(hours=1)
     )
     session.commit()
@@ -326,7 +326,7 @@ def test_revoke_all_ends_every_session_of_one_user(session: Session, user: User)
     mine = [_start(session, user), _start(session, user, persistent=True)]
     theirs = _start(session, other)
     assert user.id is not None
-    auth_sessions.revoke_all(session=session, user_id=user.id)
+    session_ends.revoke_all(session=session, user_id=user.id)
     session.commit()
     for started in mine:
         assert auth_sessions.check(session=session, session_id=started.session_id) is None

@@ -18,7 +18,8 @@ from nfp_app.infra.settings import PROJECT_DIR, Settings
 from nfp_app.security import policy, strength
 from nfp_app.security.policy import PolicyError
 from nfp_app.services import account_changes, accounts
-from nfp_app.state.signup import RATE_DEBOUNCE_MS, SignupState
+from nfp_app.state.password_meter import RATE_DEBOUNCE_MS
+from nfp_app.state.signup import SignupState
 from tests.support.accounts import unique_name
 from tests.support.live_app import LiveApp
 from tests.support.overrides import Override

@@ -19,7 +19,7 @@ from sqlmodel import Session
 from nfp_app.infra import db
 from nfp_app.infra.settings import PROJECT_DIR
 from nfp_app.models import AuthEvent
-from nfp_app.services import account_changes, accounts, auth_sessions, signin
+from nfp_app.services import account_changes, accounts, session_ends, signin
 from tests.support.accounts import PASSWORD, unique_name
 from tests.support.live_app import LiveApp
 from tests.support.security import audit_rows, client, leaks
@@ -70,8 +70,8 @@ def test_sec12_service_events(session: Session, caplog: pytest.LogCaptureFixture
     for _ in range(5):
         attempt("wrong password!")
     assert isinstance(attempt(PASSWORD), signin.Throttled)
-    auth_sessions.end(session=session, session_id=signed_in.started.session_id, ip=IP)
-    auth_sessions.end(session=session, session_id=signed_in.started.session_id, ip=IP)  # once only
+    session_ends.end(session=session, session_id=signed_in.started.session_id, ip=IP)
+    session_ends.end(session=session, session_id=signed_in.started.session_id, ip=IP)  # once only
     account_changes.set_password(
         session=session, user_id=user.id, password=NEW_PASSWORD, actor="root"
     )

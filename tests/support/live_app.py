@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
@@ -12,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from tests.support.databases import PostgresTemplate
-from tests.support.prod_app import AppDidNotStartError, app_env, prod_app
+from tests.support.mailbox import MAILBOX_SETTINGS
+from tests.support.prod_app import ROOT, AppDidNotStartError, app_env, free_port, prod_app
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,11 @@ def start_live_app(
     database_url = postgres_template.create_database(migrated=False)
     secret_key = secrets.token_urlsafe(48)
     log = workdir / "reflex.log"
+    port = free_port()
     defaults = {
+        # Links in emails point at this very app; mail goes to the tests' SMTP server.
+        "APP_URL": f"http://localhost:{port}",
+        **MAILBOX_SETTINGS,
         "DATABASE_URL": database_url,
         "SECRET_KEY": secret_key,
         "BCRYPT_ROUNDS": os.environ.get("LIVE_APP_BCRYPT_ROUNDS", "4"),
@@ -56,7 +62,7 @@ def start_live_app(
     }
     env = app_env(**{**defaults, **settings})
     try:
-        with prod_app(env=env, log=log, backend_only=backend_only) as base_url:
+        with prod_app(env=env, log=log, backend_only=backend_only, port=port) as base_url:
             yield LiveApp(
                 base_url=base_url, database_url=database_url, secret_key=secret_key, log_path=log
             )
@@ -85,14 +91,40 @@ def live_app(
         yield app
 
 
+def _top_level_build(root: Path) -> Callable[[str, list[str]], list[str]]:
+    """Skip the old build output, but not the `build` folders inside node_modules packages."""
+
+    def ignore(folder: str, names: list[str]) -> list[str]:
+        return ["build"] if Path(folder) == root and "build" in names else []
+
+    return ignore
+
+
+def own_web_workdir(workdir: Path) -> Path:
+    """A copy of the shared frontend folder, without its build, for another frontend app.
+
+    The built frontend bakes in its backend's port: an app that rebuilt the shared folder
+    would point the session's `live_app` pages at itself, and at nothing once it stops.
+    """
+    source = Path(os.environ.get("LIVE_APP_WEB_WORKDIR") or ROOT / ".web")
+    web_dir = workdir / "web"
+    shutil.copytree(source, web_dir, symlinks=True, ignore=_top_level_build(source))
+    return web_dir
+
+
 @pytest.fixture(scope="session")
 def live_app_factory(
     postgres_template: PostgresTemplate, tmp_path_factory: pytest.TempPathFactory
 ) -> LiveAppFactory:
-    """Start another live app with other settings: `with live_app_factory(NAME="value") as app`."""
+    """Start another live app with other settings: `with live_app_factory(NAME="value") as app`.
+
+    A frontend app (`backend_only=False`) must start after `live_app`, whose build it copies.
+    """
 
     def start(*, backend_only: bool = True, **settings: str) -> AbstractContextManager[LiveApp]:
         workdir = tmp_path_factory.mktemp("extra_live_app")
+        if not backend_only and "REFLEX_WEB_WORKDIR" not in settings:
+            settings["REFLEX_WEB_WORKDIR"] = str(own_web_workdir(workdir))
         return start_live_app(postgres_template, workdir, backend_only=backend_only, **settings)
 
     return start

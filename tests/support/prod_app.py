@@ -70,12 +70,13 @@ def prod_app(
     backend_only: bool = False,
     startup_seconds: float = 240,
     root: Path = ROOT,
+    port: int | None = None,
 ) -> Iterator[str]:
-    """The app on a free port until the block ends; yields its base URL (on localhost).
+    """The app on a free port (or `port`) until the block ends; yields its base URL.
 
     `root` runs another checkout of the app, e.g. an older commit for a before/after benchmark.
     """
-    port = free_port()
+    port = port or free_port()
     command = [sys.executable, "-m", "reflex", "run", "--env", "prod"]
     command += ["--backend-only"] if backend_only else ["--frontend-port", str(port)]
     command += ["--backend-port", str(port)]

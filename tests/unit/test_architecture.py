@@ -11,9 +11,9 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[2] / "nfp_app"
 # Lower layers never import higher ones; a layer may import its own and every lower one.
 LAYERS = {
-    "foundation": ("security", "models", "infra", "routes", "reflex_compat"),
+    "foundation": ("security", "models", "infra", "routes", "reflex_compat", "mail"),
     "services": ("services",),
-    "adapters": ("state", "api", "cli"),
+    "adapters": ("state", "api", "cli", "tasks"),
     "ui": ("components", "pages"),
     "wiring": ("nfp_app", "__main__"),
 }

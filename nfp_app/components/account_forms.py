@@ -1,0 +1,103 @@
+"""The forms of /account: change email, change password, delete the account."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from nfp_app.components.form_field import (
+    credentials_form,
+    error_callout,
+    form_field,
+    notice_callout,
+    submit_button,
+)
+from nfp_app.components.layout import card_section
+from nfp_app.components.password_fields import new_password_fields
+from nfp_app.security import policy
+from nfp_app.state.account import AccountState
+from nfp_app.state.account_password import AccountPasswordState
+
+
+def email_section() -> rx.Component:
+    """A new address, confirmed with the password."""
+    return card_section(
+        "Change email",
+        credentials_form(
+            form_field(
+                "New email",
+                "new_email",
+                input_type="email",
+                autocomplete="email",
+                max_length=policy.EMAIL_MAX_LENGTH,
+            ),
+            form_field(
+                "Current password",
+                "email_password",
+                input_type="password",
+                autocomplete="current-password",
+                max_length=policy.PASSWORD_MAX_LENGTH,
+            ),
+            error_callout(AccountState.email_error, callout_id="email-error"),
+            notice_callout(AccountState.email_notice, callout_id="email-notice"),
+            rx.button("Change email", type="submit", id="change-email"),
+            on_submit=AccountState.change_email,
+        ),
+        section_id="email-section",
+    )
+
+
+def password_section() -> rx.Component:
+    """Current password, then the new one twice, with the strength hint."""
+    return card_section(
+        "Change password",
+        credentials_form(
+            form_field(
+                "Current password",
+                "current",
+                input_type="password",
+                autocomplete="current-password",
+                error=AccountPasswordState.current_error,
+                max_length=policy.PASSWORD_MAX_LENGTH,
+            ),
+            *new_password_fields(
+                AccountPasswordState,
+                label="New password",
+                password_error=AccountPasswordState.password_error,
+                confirm_error=AccountPasswordState.confirm_error,
+            ),
+            notice_callout(AccountPasswordState.notice, callout_id="password-notice"),
+            submit_button("Change password", "Changing…", AccountPasswordState.busy),
+            on_submit=AccountPasswordState.submit,
+        ),
+        section_id="password-section",
+    )
+
+
+def delete_section() -> rx.Component:
+    """Delete the account, after the password and the typed username."""
+    return card_section(
+        "Delete account",
+        rx.text(
+            "This deletes your account and signs out every session. It cannot be undone.",
+            size="2",
+        ),
+        credentials_form(
+            form_field(
+                "Password",
+                "delete_password",
+                input_type="password",
+                autocomplete="current-password",
+                max_length=policy.PASSWORD_MAX_LENGTH,
+            ),
+            form_field(
+                "Type your username to confirm",
+                "delete_confirmation",
+                autocomplete="off",
+                max_length=policy.USERNAME_INPUT_MAX,
+            ),
+            error_callout(AccountState.delete_error, callout_id="delete-error"),
+            rx.button("Delete my account", type="submit", color_scheme="red", id="delete"),
+            on_submit=AccountState.delete_account,
+        ),
+        section_id="delete-section",
+    )

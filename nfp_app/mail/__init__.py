@@ -1,0 +1,1 @@
+"""The messages nfp_app sends: plain text and simple HTML, from templates in templates/."""

@@ -1,0 +1,21 @@
+"""Database tables (one module per concept) and the public shapes derived from them."""
+
+from nfp_app.models.accounts import User, UserPublic
+from nfp_app.models.auth import AuthEvent, AuthSession, ThrottleHit
+from nfp_app.models.base import UTCDateTime, clip, max_length, utcnow
+from nfp_app.models.mail import MailMessage
+from nfp_app.models.tokens import ActionToken
+
+__all__ = [
+    "ActionToken",
+    "AuthEvent",
+    "AuthSession",
+    "MailMessage",
+    "ThrottleHit",
+    "UTCDateTime",
+    "User",
+    "UserPublic",
+    "clip",
+    "max_length",
+    "utcnow",
+]

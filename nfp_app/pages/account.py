@@ -1,0 +1,29 @@
+"""The /account page: profile and email, password, sessions, history, and deletion."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from nfp_app.components.account_forms import delete_section, email_section, password_section
+from nfp_app.components.account_tables import events_section, profile_section, sessions_section
+from nfp_app.components.layout import signed_in_frame
+
+
+def account_page() -> rx.Component:
+    """Protected: nothing below renders until AuthState confirms the session."""
+    return signed_in_frame(
+        rx.vstack(
+            rx.heading("Your account", size="6", as_="h1"),
+            profile_section(),
+            email_section(),
+            password_section(),
+            sessions_section(),
+            events_section(),
+            delete_section(),
+            spacing="4",
+            width="100%",
+            max_width="60rem",
+            padding="1rem",
+            margin_x="auto",
+        ),
+    )

@@ -1,0 +1,97 @@
+"""Security emails: password changed, email changed, a sign-in from a new device.
+
+Each goes out only when the account has an address and its NOTIFY_* setting is on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import Session
+
+from nfp_app.infra.settings import get_settings
+from nfp_app.models import User, utcnow
+from nfp_app.security.user_agents import describe_device
+from nfp_app.services import action_tokens, mailer
+
+# A "this wasn't me" link stays usable this long.
+WASNT_ME_LIFETIME = dt.timedelta(days=7)
+
+
+def _when(now: dt.datetime) -> str:
+    return f"{now:%Y-%m-%d %H:%M} UTC"
+
+
+def _forgot_link() -> str:
+    return f"{get_settings().app_url}/forgot-password"
+
+
+def password_changed(
+    *, session: Session, user: User, ip: str, user_agent: str, now: dt.datetime | None = None
+) -> None:
+    """Tell the owner their password was changed, with a way back if it was not them."""
+    if not (user.email and get_settings().notify_password_changed):
+        return
+    now = now or utcnow()
+    mailer.enqueue(
+        session=session,
+        to=user.email,
+        template="password_changed",
+        now=now,
+        username=user.username,
+        time=_when(now),
+        ip=ip or "unknown address",
+        device=describe_device(user_agent),
+        forgot_link=_forgot_link(),
+    )
+
+
+def email_changed(
+    *,
+    session: Session,
+    user: User,
+    old_email: str,
+    new_email: str,
+    ip: str,
+    user_agent: str,
+    now: dt.datetime | None = None,
+) -> None:
+    """Tell the old address that the account's email is moving elsewhere."""
+    if not (old_email and get_settings().notify_email_changed):
+        return
+    now = now or utcnow()
+    mailer.enqueue(
+        session=session,
+        to=old_email,
+        template="email_changed",
+        now=now,
+        username=user.username,
+        new_email=new_email,
+        time=_when(now),
+        ip=ip or "unknown address",
+        device=describe_device(user_agent),
+        forgot_link=_forgot_link(),
+    )
+
+
+def new_device(
+    *, session: Session, user: User, ip: str, user_agent: str, now: dt.datetime | None = None
+) -> None:
+    """Tell the owner about a sign-in from a browser that never signed in to this account."""
+    if not (user.email and get_settings().notify_new_device):
+        return
+    now = now or utcnow()
+    token = action_tokens.issue(
+        session=session, purpose="wasnt_me", user=user, lifetime=WASNT_ME_LIFETIME, now=now
+    )
+    mailer.enqueue(
+        session=session,
+        to=user.email,
+        template="new_device",
+        now=now,
+        username=user.username,
+        device=describe_device(user_agent),
+        ip=ip or "unknown address",
+        time=_when(now),
+        wasnt_me_link=f"{get_settings().app_url}/wasnt-me?token={token}",
+    )

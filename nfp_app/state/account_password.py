@@ -1,0 +1,82 @@
+"""AccountPasswordState: the "Change password" form on /account."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from nfp_app.infra import db, workers
+from nfp_app.security import policy
+from nfp_app.services import accounts, my_account
+from nfp_app.state.account import AccountState
+from nfp_app.state.auth import AuthState
+from nfp_app.state.login import form_text
+from nfp_app.state.password_meter import PasswordMeter
+
+CHANGED = "Your password was changed. Every other session was signed out."
+
+
+class AccountPasswordState(PasswordMeter, AuthState):
+    """The form's errors and notice; the passwords live only in form_data."""
+
+    current_error: str = ""
+    password_error: str = ""
+    confirm_error: str = ""
+    notice: str = ""
+    busy: bool = False
+
+    def _clear(self) -> None:
+        self.current_error = self.password_error = self.confirm_error = self.notice = ""
+
+    @rx.event
+    def open_page(self):
+        """On load: a clean form."""
+        self._clear()
+        self.busy = False
+
+    def _cleared(self) -> list[rx.event.EventSpec]:
+        return self._clear_passwords("current", "password", "confirm")
+
+    @rx.event
+    async def submit(self, form_data: dict[str, Any]):
+        """Check the current password (like a sign-in), then set the new one."""
+        user = await self._require_login()
+        if user is None or user.id is None:
+            yield self._login_redirect()
+            return
+        if self.busy:
+            return
+        self._clear()
+        new = form_text(form_data, "password")
+        if new != form_text(form_data, "confirm"):
+            self.confirm_error = "The passwords do not match."
+            yield self._cleared()
+            return
+        self.busy = True
+        yield
+        try:
+            await db.run(
+                my_account.change_password,
+                executor=workers.hashing_pool(),
+                user_id=user.id,
+                current=form_text(form_data, "current"),
+                new=new,
+                keep_session_id=self._session_id,
+                ip=self.router.session.client_ip,
+                user_agent=self.router.headers.user_agent,
+            )
+        except my_account.WrongPasswordError as error:
+            self.current_error = error.message
+        except my_account.TooManyAttemptsError as error:
+            self.current_error = error.message
+        except (policy.PolicyError, accounts.AccountError) as error:
+            self.password_error = error.message
+        else:
+            self.notice = CHANGED
+            # The sessions table now has this session only.
+            account = await self.get_state(AccountState)
+            await account._reload()
+        finally:
+            self.busy = False
+        yield self._cleared()

@@ -1,0 +1,1 @@
+"""Background tasks the app runs next to its requests (Reflex lifespan tasks)."""
