@@ -11,8 +11,8 @@ from playwright.sync_api import Page, expect
 from sqlmodel import Session, col, select
 
 from nfp_app.infra import db
-from nfp_app.models import AuthEvent
-from tests.support.accounts import PASSWORD, create_user, unique_name
+from nfp_app.models import AuthEvent, User
+from tests.support.accounts import PASSWORD, create_user, make_admin, run_cli, unique_name
 from tests.support.live_app import LiveApp
 from tests.support.mailbox import MAILBOX
 from tests.support.ui import ContextFactory, goto_ready, hydrations, login, new_page, wait_hydrated
@@ -119,6 +119,37 @@ def test_revoke_one_session_then_all_others(
     expect(first).to_have_url(SIGNED_OUT, timeout=SIGN_OUT_MS)
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("This device")
+
+
+def _user_id(app: LiveApp, username: str) -> int:
+    with db.session_scope(db.engine_for(app.database_url)) as session:
+        user = session.exec(select(User).where(User.username == username)).one()
+        assert user.id is not None
+        return user.id
+
+
+@pytest.mark.parametrize("ended_by", ["admin-disable", "cli-disable", "cli-revoke-sessions"])
+def test_sessions_ended_by_an_admin_or_the_cli_sign_out_open_tabs(
+    page: Page, live_app: LiveApp, ended_by: str
+) -> None:
+    """No click or reload in the tab: the server pushes the sign-out."""
+    username = unique_name("end")
+    create_user(live_app, username)
+    login(page, live_app, username)
+    if ended_by == "admin-disable":
+        admin = unique_name("adm")
+        make_admin(live_app, admin)
+        token = _bearer(live_app, admin).json()["access_token"]
+        answer = httpx.patch(
+            live_app.url(f"/users/{_user_id(live_app, username)}"),
+            json={"is_active": False},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert answer.status_code == 200, answer.text
+    else:
+        run_cli(live_app, ended_by.removeprefix("cli-"), username)
+    expect(page).to_have_url(SIGNED_OUT, timeout=SIGN_OUT_MS)
+    expect(page.locator("#notice")).to_contain_text("You were signed out")
 
 
 def test_change_email_tells_the_old_address(page: Page, live_app: LiveApp) -> None:

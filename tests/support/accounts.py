@@ -32,8 +32,8 @@ def create_user(
         accounts.create_user(session=session, username=username, password=password, email=email)
 
 
-def make_admin(app: LiveApp, username: str, password: str = PASSWORD) -> None:
-    """Create an administrator with the operator CLI, as a deployment would."""
+def run_cli(app: LiveApp, *arguments: str, password: str = PASSWORD) -> str:
+    """Run an operator command (`python -m nfp_app ...`) on the live app's database; its output."""
     env = {
         **os.environ,
         "DATABASE_URL": app.database_url,
@@ -42,7 +42,7 @@ def make_admin(app: LiveApp, username: str, password: str = PASSWORD) -> None:
         "NFP_APP_PASSWORD": password,
     }
     result = subprocess.run(
-        [sys.executable, "-m", "nfp_app", "create-admin", username],
+        [sys.executable, "-m", "nfp_app", *arguments],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -51,4 +51,10 @@ def make_admin(app: LiveApp, username: str, password: str = PASSWORD) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert f"Created administrator {username!r}" in result.stdout
+    return result.stdout
+
+
+def make_admin(app: LiveApp, username: str, password: str = PASSWORD) -> None:
+    """Create an administrator with the operator CLI, as a deployment would."""
+    output = run_cli(app, "create-admin", username, password=password)
+    assert f"Created administrator {username!r}" in output
