@@ -56,6 +56,9 @@ def issue(
 def _valid(row: ActionToken | None, user: User | None, now: dt.datetime) -> bool:
     if row is None or user is None or row.used_at is not None or now >= row.expires_at:
         return False
+    # A disabled account's links wait, unused, until it is enabled again.
+    if not user.is_active:
+        return False
     # A password change voids every link that was sent before it.
     return row.created_at >= user.password_changed_at
 

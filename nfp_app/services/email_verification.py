@@ -10,6 +10,7 @@ import datetime as dt
 
 from sqlmodel import Session
 
+from nfp_app import routes
 from nfp_app.infra.settings import get_settings
 from nfp_app.models import User, utcnow
 from nfp_app.services import accounts, action_tokens, audit, mailer, throttle
@@ -45,7 +46,7 @@ def start_verification(
         now=now,
         username=user.username,
         email=address,
-        link=f"{get_settings().app_url}/verify-email?token={token}",
+        link=mailer.app_link(routes.VERIFY_EMAIL, token=token),
     )
 
 

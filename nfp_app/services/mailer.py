@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from urllib.parse import urlencode
 
 from sqlmodel import Session, col, select
 
 from nfp_app.infra.mail_transport import Send
+from nfp_app.infra.settings import get_settings
 from nfp_app.mail.render import render
 from nfp_app.models import MailMessage, clip, utcnow
 
@@ -21,6 +23,12 @@ RETRY_DELAYS = (
     dt.timedelta(minutes=5),
     dt.timedelta(minutes=30),
 )
+
+
+def app_link(path: str, **query: str) -> str:
+    """An absolute link for a message: APP_URL, a path from `nfp_app.routes`, and its query."""
+    url = get_settings().app_url.rstrip("/") + path
+    return f"{url}?{urlencode(query)}" if query else url
 
 
 def enqueue(

@@ -9,6 +9,7 @@ import datetime as dt
 
 from sqlmodel import Session
 
+from nfp_app import routes
 from nfp_app.infra.settings import get_settings
 from nfp_app.models import User, utcnow
 from nfp_app.security.user_agents import describe_device
@@ -18,12 +19,14 @@ from nfp_app.services import action_tokens, mailer
 WASNT_ME_LIFETIME = dt.timedelta(days=7)
 
 
-def _when(now: dt.datetime) -> str:
-    return f"{now:%Y-%m-%d %H:%M} UTC"
-
-
-def _forgot_link() -> str:
-    return f"{get_settings().app_url}/forgot-password"
+def _sign_in_details(user: User, ip: str, user_agent: str, now: dt.datetime) -> dict[str, str]:
+    # Who, when, from where: what every security email tells its reader.
+    return {
+        "username": user.username,
+        "time": f"{now:%Y-%m-%d %H:%M} UTC",
+        "ip": ip or "unknown address",
+        "device": describe_device(user_agent),
+    }
 
 
 def password_changed(
@@ -38,11 +41,8 @@ def password_changed(
         to=user.email,
         template="password_changed",
         now=now,
-        username=user.username,
-        time=_when(now),
-        ip=ip or "unknown address",
-        device=describe_device(user_agent),
-        forgot_link=_forgot_link(),
+        forgot_link=mailer.app_link(routes.FORGOT_PASSWORD),
+        **_sign_in_details(user, ip, user_agent, now),
     )
 
 
@@ -65,12 +65,9 @@ def email_changed(
         to=old_email,
         template="email_changed",
         now=now,
-        username=user.username,
         new_email=new_email,
-        time=_when(now),
-        ip=ip or "unknown address",
-        device=describe_device(user_agent),
-        forgot_link=_forgot_link(),
+        forgot_link=mailer.app_link(routes.FORGOT_PASSWORD),
+        **_sign_in_details(user, ip, user_agent, now),
     )
 
 
@@ -89,9 +86,6 @@ def new_device(
         to=user.email,
         template="new_device",
         now=now,
-        username=user.username,
-        device=describe_device(user_agent),
-        ip=ip or "unknown address",
-        time=_when(now),
-        wasnt_me_link=f"{get_settings().app_url}/wasnt-me?token={token}",
+        wasnt_me_link=mailer.app_link(routes.WASNT_ME, token=token),
+        **_sign_in_details(user, ip, user_agent, now),
     )

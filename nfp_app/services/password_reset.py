@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from nfp_app import routes
 from nfp_app.infra.settings import get_settings
 from nfp_app.models import User, utcnow
 from nfp_app.services import account_changes, accounts, action_tokens, audit, mailer, throttle
@@ -101,14 +102,14 @@ def send_link(*, session: Session, user: User, now: dt.datetime | None = None) -
         now=now,
         username=user.username,
         minutes=str(minutes),
-        link=f"{settings.app_url}/reset-password?token={token}",
+        link=mailer.app_link(routes.RESET_PASSWORD, token=token),
     )
 
 
 def check_link(*, session: Session, token: str) -> User:
     """The account a reset link is for, without using the link up; InvalidLinkError if none."""
     found = action_tokens.peek(session=session, purpose="reset", token=token)
-    if found is None or not found[1].is_active:
+    if found is None:
         raise InvalidLinkError()
     return found[1]
 
@@ -117,7 +118,7 @@ def reset_password(
     *, session: Session, token: str, password: str, ip: str = "", user_agent: str = ""
 ) -> User:
     """Set the new password and use the link up; every session and token of the user ends."""
-    check_link(session=session, token=token)  # a bad link fails before the policy is applied
+    # A bad link fails before the policy is applied; a refused password rolls the use back.
     found = action_tokens.consume(session=session, purpose="reset", token=token)
     if found is None:
         raise InvalidLinkError()

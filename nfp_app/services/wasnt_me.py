@@ -8,14 +8,6 @@ from nfp_app.models import User
 from nfp_app.services import action_tokens, audit, password_reset, session_ends
 
 
-def check(*, session: Session, token: str) -> User:
-    """The account the link is for, without using the link up; InvalidLinkError if none."""
-    found = action_tokens.peek(session=session, purpose="wasnt_me", token=token)
-    if found is None:
-        raise password_reset.InvalidLinkError()
-    return found[1]
-
-
 def report(*, session: Session, token: str, ip: str = "") -> User:
     """Use the link: sign out every session and token, and mail a password reset link."""
     found = action_tokens.consume(session=session, purpose="wasnt_me", token=token)

@@ -8,13 +8,18 @@ from collections import defaultdict
 MAX_WATCHED_TABS = 50_000
 
 _tabs: defaultdict[int, set[str]] = defaultdict(set)
+_count = 0  # the tokens in `_tabs`, kept so that a sign-in does not have to count them
 
 
 def watch(session_id: int, client_token: str) -> None:
     """Remember that this tab (Reflex client token) holds this session."""
-    if sum(len(tokens) for tokens in _tabs.values()) >= MAX_WATCHED_TABS:
-        _tabs.pop(next(iter(_tabs)))
+    global _count  # one register per worker process
+    if client_token in _tabs.get(session_id, ()):
+        return
+    if _count >= MAX_WATCHED_TABS:
+        _count -= len(_tabs.pop(next(iter(_tabs))))
     _tabs[session_id].add(client_token)
+    _count += 1
 
 
 def watched_sessions() -> list[int]:
@@ -24,4 +29,7 @@ def watched_sessions() -> list[int]:
 
 def take(session_id: int) -> set[str]:
     """The tabs that held a session, forgotten now that it ended."""
-    return _tabs.pop(session_id, set())
+    global _count  # one register per worker process
+    taken = _tabs.pop(session_id, set())
+    _count -= len(taken)
+    return taken

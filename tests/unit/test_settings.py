@@ -41,7 +41,12 @@ def test_short_secret_is_refused(
         load_settings()
 
 
-@pytest.mark.parametrize("secret", [TUTORIAL_SECRET, "changethis", "secret"])
+# Named ids: a test id is written to .pytest_cache and CI logs, which should not carry keys.
+@pytest.mark.parametrize(
+    "secret",
+    [TUTORIAL_SECRET, "changethis", "secret"],
+    ids=["fastapi-tutorial", "full-stack-template", "plain-word"],
+)
 def test_known_sample_secret_is_refused(
     secret_file: Path, monkeypatch: pytest.MonkeyPatch, secret: str
 ) -> None:
