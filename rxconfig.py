@@ -1,5 +1,7 @@
 """Reflex configuration, fed by nfp_app's settings."""
 
+import os
+
 import reflex as rx
 from reflex.plugins.sitemap import SitemapPlugin
 
@@ -27,3 +29,13 @@ config = rx.Config(
 config.cors_allowed_origins = _settings.allowed_origins or (
     (config.deploy_url or "http://localhost:3000").rstrip("/"),
 )
+
+# One setting, REDIS_URL, moves Reflex's state to Redis with the throttling counters and the
+# sign-out channel. Reflex read REFLEX_REDIS_URL from the environment above; REDIS_URL wins
+# over it (Settings reads REFLEX_REDIS_URL only when REDIS_URL is unset).
+if _settings.redis_url:
+    config.redis_url = _settings.redis_url
+# Granian's worker count: Reflex reads GRANIAN_WORKERS in this very process (`reflex run`),
+# when it starts the production server; WEB_WORKERS wins over it.
+if _settings.web_workers is not None:
+    os.environ["GRANIAN_WORKERS"] = str(_settings.web_workers)

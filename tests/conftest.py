@@ -23,7 +23,11 @@ from nfp_app.infra import db  # noqa: E402
 from tests.support.databases import PostgresTemplate, sqlite_url  # noqa: E402
 
 # Browser fixtures are registered only by the folders that drive Chromium (their conftest.py).
-pytest_plugins = ["tests.support.live_app", "tests.support.overrides"]
+pytest_plugins = [
+    "tests.support.live_app",
+    "tests.support.overrides",
+    "tests.support.throttle_stores",
+]
 
 
 @pytest.fixture(scope="session")

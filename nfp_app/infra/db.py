@@ -16,17 +16,28 @@ from alembic.config import Config as AlembicConfig
 from sqlalchemy import event
 from sqlmodel import Session
 
-from nfp_app.infra.settings import PROJECT_DIR, get_settings
+from nfp_app.infra.settings import PROJECT_DIR, Settings, get_settings
 
 
 @functools.cache
 def engine_for(url: str) -> sa.Engine:
-    """One pooled engine per database URL."""
+    """One pooled engine per database URL; PostgreSQL's pool follows the DB_POOL_* settings."""
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _enable_sqlite_foreign_keys)
         return engine
-    return sa.create_engine(url, pool_pre_ping=True)
+    # Settings(), not get_settings(): a hand-run `alembic upgrade` needs no SECRET_KEY.
+    settings = Settings()
+    return sa.create_engine(
+        url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_pre_ping=settings.db_pool_pre_ping,
+        pool_timeout=settings.db_pool_timeout_seconds,
+        # SQLAlchemy's "never" is -1.
+        pool_recycle=settings.db_pool_recycle_seconds or -1,
+        connect_args={"connect_timeout": settings.db_connect_timeout_seconds},
+    )
 
 
 def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:

@@ -13,6 +13,8 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from nfp_app.infra.scale_settings import ScaleOutSettings
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DEV_SECRET_FILE = PROJECT_DIR / ".secret_key"
 MIN_SECRET_BYTES = 32
@@ -32,7 +34,7 @@ class SettingsError(RuntimeError):
     """The configuration cannot be used; the message says what to change."""
 
 
-class Settings(BaseSettings):
+class Settings(ScaleOutSettings, BaseSettings):
     """Every setting of nfp_app; environment variables use the upper-case names."""
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)

@@ -60,6 +60,7 @@ def test_sec04_defaults() -> None:
     assert settings.trusted_proxy_hops == 0
 
 
+@pytest.mark.usefixtures("throttle_store")
 def test_sec04_account_limit_then_free_again(session: Session) -> None:
     accounts.create_user(session=session, username="Alice", password=PASSWORD)
     session.commit()
@@ -74,6 +75,7 @@ def test_sec04_account_limit_then_free_again(session: Session) -> None:
     assert isinstance(_try(session, "alice", PASSWORD, at=later), signin.SignedIn)
 
 
+@pytest.mark.usefixtures("throttle_store")
 def test_sec04_throttled_attempt_verifies_nothing(
     session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -90,6 +92,7 @@ def test_sec04_throttled_attempt_verifies_nothing(
     assert [row.outcome for row in audit_rows(session, "login")][-2:] == ["throttled"] * 2
 
 
+@pytest.mark.usefixtures("throttle_store")
 def test_sec04_unknown_username_is_throttled_exactly_like_a_known_one(session: Session) -> None:
     accounts.create_user(session=session, username="carol", password=PASSWORD)
     session.commit()
@@ -100,6 +103,7 @@ def test_sec04_unknown_username_is_throttled_exactly_like_a_known_one(session: S
     assert answers[0][-1] == signin.Throttled(retry_after=300)
 
 
+@pytest.mark.usefixtures("throttle_store")
 def test_sec04_success_clears_the_account_counter(session: Session) -> None:
     accounts.create_user(session=session, username="dave", password=PASSWORD)
     session.commit()
@@ -109,6 +113,7 @@ def test_sec04_success_clears_the_account_counter(session: Session) -> None:
     assert isinstance(_try(session, "dave", PASSWORD), signin.SignedIn)
 
 
+@pytest.mark.usefixtures("throttle_store")
 def test_sec04_ip_limit(session: Session) -> None:
     for index in range(20):
         _fail(session, f"spray{index}", 1, ip="203.0.113.9", at=T0 + dt.timedelta(seconds=index))
@@ -138,6 +143,7 @@ def test_sec04_zero_turns_a_limit_off_with_a_warning(
     assert caplog.text == ""
 
 
+@pytest.mark.usefixtures("throttle_store")
 def test_sec04_custom_limits(session: Session, override: Override) -> None:
     override(THROTTLE_ACCOUNT_FAILURES="2", THROTTLE_ACCOUNT_WINDOW_SECONDS="10")
     _fail(session, "frank", 2)

@@ -57,6 +57,7 @@ def _owner(session: Session, username: str = "RootAdmin") -> None:
     session.commit()
 
 
+@pytest.mark.usefixtures("throttle_store")
 def test_sec18_failures_from_one_address_do_not_lock_another(session: Session) -> None:
     _owner(session)
     for spelling in ("ROOTADMIN", "rootadmin", "RootAdmin", "rOOtadmin", "ROOTADMIN"):
@@ -66,6 +67,7 @@ def test_sec18_failures_from_one_address_do_not_lock_another(session: Session) -
     assert isinstance(_try(session, "rootadmin", PASSWORD, ip="192.0.2.1"), signin.SignedIn)
 
 
+@pytest.mark.usefixtures("throttle_store")
 def test_sec18_account_cap_gives_growing_delays_not_a_wall(
     session: Session, override: Override
 ) -> None:
@@ -96,6 +98,7 @@ def test_sec18_account_cap_gives_growing_delays_not_a_wall(
     )
 
 
+@pytest.mark.usefixtures("throttle_store")
 def test_sec18_device_cookie_keeps_its_own_allowance(session: Session, override: Override) -> None:
     override(THROTTLE_ACCOUNT_TOTAL_FAILURES="10")
     _owner(session)
@@ -110,6 +113,7 @@ def test_sec18_device_cookie_keeps_its_own_allowance(session: Session, override:
     assert isinstance(signed_in, signin.SignedIn)
 
 
+@pytest.mark.usefixtures("throttle_store")
 def test_sec18_a_device_has_its_own_limit(session: Session) -> None:
     _owner(session)
     mine, stolen = _device_token("rootadmin"), _device_token("rootadmin")

@@ -26,9 +26,10 @@ LIMIT = 5  # THROTTLE_ACCOUNT_FAILURES
 WRONG = "a guess that is wrong"
 
 
+@pytest.mark.usefixtures("throttle_store")
 def test_sec21_concurrent_guesses_on_the_database(engine: sa.Engine) -> None:
-    """40 wrong guesses at once, on SQLite and PostgreSQL: at most 5 are checked, and the right
-    password is refused afterwards, like every other attempt in the window."""
+    """40 wrong guesses at once, on SQLite and PostgreSQL, counted there or in Redis: at most 5
+    are checked, and the right password is refused afterwards, like every other attempt."""
     with Session(engine) as session:
         accounts.create_user(session=session, username="target", password=PASSWORD)
         session.commit()
