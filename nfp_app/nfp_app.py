@@ -8,6 +8,7 @@ from nfp_app.api import create_api
 from nfp_app.infra import db
 from nfp_app.infra.request_guard import RequestGuardMiddleware
 from nfp_app.infra.security_headers import SecurityHeadersMiddleware
+from nfp_app.infra.served_by import ServedByMiddleware
 from nfp_app.infra.settings import get_settings
 from nfp_app.pages import PAGES
 from nfp_app.reflex_compat import AppWithOuterMiddleware, keep_credentials_out_of_snapshots
@@ -27,7 +28,8 @@ class NfpApp(AppWithOuterMiddleware):
 
     # Outside Reflex's own top-level app, so that every response passes both, Reflex's 404s
     # included; the headers come last, so the guard's own answers carry them too.
-    outer_middleware = (RequestGuardMiddleware, SecurityHeadersMiddleware)
+    # X-Served-By (when on) is outermost, so every answer names its worker.
+    outer_middleware = (RequestGuardMiddleware, SecurityHeadersMiddleware, ServedByMiddleware)
 
 
 # Reflex is mounted under the FastAPI app, whose routes win over pages with the same path.

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from sqlmodel import Session, col, select, update
 
+from nfp_app.infra import signout_bus
 from nfp_app.models import AuthSession, User, clip, utcnow
 from nfp_app.services import audit
 from nfp_app.services.auth_sessions import resume
@@ -19,6 +20,8 @@ def revoke(*, session: Session, session_id: int, now: dt.datetime | None = None)
         .where(col(AuthSession.id) == session_id, col(AuthSession.revoked_at).is_(None))
         .values(revoked_at=now or utcnow())
     )
+    # Every way a session ends passes here or through revoke_all: the sign-out push's hint.
+    signout_bus.note_ended(session, [session_id])
 
 
 def end(
@@ -65,7 +68,8 @@ def revoke_all(
     )
     if keep is not None:
         query = query.where(col(AuthSession.id) != keep)
-    session.exec(query.values(revoked_at=now or utcnow()))
+    ended = session.exec(query.values(revoked_at=now or utcnow()).returning(col(AuthSession.id)))
+    signout_bus.note_ended(session, ended.scalars().all())
 
 
 def ended_among(*, session: Session, session_ids: Iterable[int]) -> dict[int, str]:

@@ -46,7 +46,8 @@ def test_release_and_clear_undo_redis_hits(session: Session) -> None:
     limit = throttle.Limit(hits=1, window=get_settings().throttle_retention)
     key = throttle.Key("test", "release-and-clear", limit)
     first = throttle.reserve(session=session, keys=[key], keep=limit.window, now=now)
-    assert isinstance(first, throttle.Reservation) and first.redis_hits
+    assert isinstance(first, throttle.Reservation)
+    assert first.redis_hits
     assert isinstance(
         throttle.reserve(session=session, keys=[key], keep=limit.window, now=now),
         throttle.Refused,
