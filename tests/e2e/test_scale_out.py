@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import pickle
 import re
 import time
@@ -20,8 +19,10 @@ from nfp_app.infra import db
 from nfp_app.state.login import LoginState
 from tests.support.accounts import unique_name
 from tests.support.live_app import LiveApp, LiveAppFactory
+from tests.support.redis_dbs import SCALED_APP_DB, redis_db_url
 from tests.support.reflex_socket import handler, reflex_socket
 from tests.support.ui import ContextFactory, goto_ready, login, new_page, persistent_cookies, signup
+from tests.support.workers import workers_serving
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
@@ -31,18 +32,35 @@ SOCKET_RECORD_PREFIX = "token_manager_socket_record_"
 
 
 @pytest.fixture(scope="module")
-def scaled_app(live_app: LiveApp, live_app_factory: LiveAppFactory) -> Iterator[LiveApp]:
-    """A second production app with Redis state and several Granian workers."""
+def redis_url() -> Iterator[str]:
+    """A Redis database of this module's own, empty at the start and at the end."""
+    url = redis_db_url(SCALED_APP_DB)
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    yield url
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture(scope="module")
+def scaled_app(
+    live_app: LiveApp, live_app_factory: LiveAppFactory, redis_url: str
+) -> Iterator[LiveApp]:
+    """A second production app with Redis (one setting: REDIS_URL) and several workers."""
     del live_app  # started first, so the shared frontend build below already exists
-    redis_url = os.environ.get("TEST_REDIS_URL")
-    if not redis_url:
-        pytest.fail("TEST_REDIS_URL is not set: run the suite with scripts/test.sh")
     with live_app_factory(
         backend_only=False,
-        REFLEX_REDIS_URL=redis_url,
-        GRANIAN_WORKERS=str(WORKERS),
+        REDIS_URL=redis_url,
+        WEB_WORKERS=str(WORKERS),
+        SERVED_BY_HEADER="true",
     ) as app:
         yield app
+
+
+def test_several_workers_serve(scaled_app: LiveApp) -> None:
+    """WEB_WORKERS starts that many workers: requests are answered by more than one process."""
+    served_by = workers_serving(scaled_app.base_url, at_least=2)
+    assert len(served_by) >= 2, served_by
 
 
 def test_sign_in_survives_reloads_across_workers(
@@ -72,9 +90,9 @@ def _owner(client: redis.Redis, token: str) -> str:
     return pickle.loads(raw).instance_id  # noqa: S301  (Reflex's own record, on our test Redis)
 
 
-def test_workers_share_state_through_redis(scaled_app: LiveApp) -> None:
+def test_workers_share_state_through_redis(scaled_app: LiveApp, redis_url: str) -> None:
     """More than one worker serves, and what one worker stored the next one finds in Redis."""
-    client = redis.Redis.from_url(os.environ["TEST_REDIS_URL"])
+    client = redis.Redis.from_url(redis_url)
     token = str(uuid.uuid4())
     with reflex_socket(scaled_app, token=token) as tab:
         tab.send(handler(rx.State, "hydrate"), path="/login")
@@ -107,10 +125,10 @@ def test_workers_migrated_the_database_once(scaled_app: LiveApp) -> None:
 
 
 def test_a_revocation_through_one_worker_signs_out_a_tab_on_another(
-    page: Page, scaled_app: LiveApp, new_context: ContextFactory
+    page: Page, scaled_app: LiveApp, new_context: ContextFactory, redis_url: str
 ) -> None:
     """Tab A is served by one worker; tab B, on another, signs A out within 2 s."""
-    client = redis.Redis.from_url(os.environ["TEST_REDIS_URL"])
+    client = redis.Redis.from_url(redis_url)
     username = unique_name("push")
     signup(page, scaled_app, username)
     owner_a = _owner(client, page.evaluate("sessionStorage.getItem('token')"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
 import redis
 from sqlmodel import Session, select
@@ -35,7 +37,7 @@ def test_hits_live_in_redis_under_digests_and_expire(session: Session) -> None:
         get_settings().throttle_account_window_seconds,
         get_settings().throttle_ip_window_seconds,
     )
-    assert all(0 < client.ttl(name) <= max(windows) + 1 for name in names)
+    assert all(0 < cast(int, client.ttl(name)) <= max(windows) + 1 for name in names)
     client.close()
 
 
