@@ -46,7 +46,7 @@ class Pair(NamedTuple):
 
 @pytest.fixture(scope="module")
 def pair(live_app: LiveApp, live_app_factory: LiveAppFactory) -> Iterator[Pair]:
-    """Instance A on a fresh database; instance B on A's database; one Redis for both."""
+    """Instance A on a fresh database; instance B on A's database with A's secret; one Redis."""
     del live_app  # started first, so the shared frontend build exists for both copies
     redis_url = redis_db_url(TWO_INSTANCES_DB)
     client = redis.Redis.from_url(redis_url)
@@ -59,9 +59,14 @@ def pair(live_app: LiveApp, live_app_factory: LiveAppFactory) -> Iterator[Pair]:
     with ExitStack() as stack:
         a = stack.enter_context(live_app_factory(backend_only=False, **settings))
         b = stack.enter_context(
-            live_app_factory(backend_only=False, DATABASE_URL=a.database_url, **settings)
+            live_app_factory(
+                backend_only=False,
+                DATABASE_URL=a.database_url,
+                SECRET_KEY=a.secret_key,
+                **settings,
+            )
         )
-        assert a.database_url == b.database_url
+        assert (a.database_url, a.secret_key) == (b.database_url, b.secret_key)
         yield Pair(a, b, redis_url)
     client.flushdb()
     client.close()

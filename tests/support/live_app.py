@@ -42,12 +42,13 @@ def start_live_app(
     """Run `reflex run --env prod` on an empty database with extra settings (env variables).
 
     With `backend_only` no frontend is built: the REST routes answer within seconds. A given
-    `DATABASE_URL` is used as it is, e.g. another running app's, so that two apps share it.
+    `DATABASE_URL` and `SECRET_KEY` are used as they are, e.g. another running app's, so that
+    two apps act as instances of one.
     """
     database_url = settings.pop("DATABASE_URL", "") or postgres_template.create_database(
         migrated=False
     )
-    secret_key = secrets.token_urlsafe(48)
+    secret_key = settings.pop("SECRET_KEY", "") or secrets.token_urlsafe(48)
     log = workdir / "reflex.log"
     port = free_port()
     defaults = {
