@@ -17,6 +17,14 @@ LONGEST_RETRY_SECONDS = 10.0
 OnEnded = Callable[[set[int]], Awaitable[None]]
 
 
+async def _hand_over(on_ended: OnEnded, session_ids: set[int]) -> None:
+    try:
+        await on_ended(session_ids)
+    except Exception:
+        # The receiver's own trouble must not end the listening; the next message may work.
+        logger.exception("sign-out channel: could not act on a message")
+
+
 async def _listen(
     url: str, on_ended: OnEnded, on_subscribed: Callable[[], Awaitable[None]]
 ) -> None:
@@ -28,7 +36,7 @@ async def _listen(
             await on_subscribed()
             async for message in pubsub.listen():
                 if message.get("type") == "message":
-                    await on_ended(signout_bus.decode(message["data"]))
+                    await _hand_over(on_ended, signout_bus.decode(message["data"]))
     finally:
         await client.aclose()
 
