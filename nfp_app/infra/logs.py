@@ -19,9 +19,13 @@ from typing import Any
 from reflex_base.utils import log as reflex_log
 
 from nfp_app.infra.settings import Settings
+from nfp_app.reflex_compat import current_event_ids
 
 # The id of the HTTP request or websocket connection being served (see request_log.py).
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
+# request_log.py hands the id to Reflex in this header of the websocket handshake, because
+# Reflex handles a connection's events in tasks of its own, outside the connection's context.
+REQUEST_ID_HEADER = "x-request-id"
 FIELDS = "fields"
 _ROOT = logging.getLogger("nfp_app")
 _STANDARD = ("timestamp", "level", "logger", "message")
@@ -31,6 +35,11 @@ def _fields(record: logging.LogRecord) -> dict[str, Any]:
     fields = dict(getattr(record, FIELDS, None) or {})
     if rid := request_id.get():
         fields.setdefault("request_id", rid)
+    elif event := current_event_ids(REQUEST_ID_HEADER):
+        # A page event: its connection's request id, and the event's own id.
+        event_id, connection_id = event
+        fields.setdefault("request_id", connection_id)
+        fields.setdefault("event_id", event_id)
     return fields
 
 

@@ -16,7 +16,7 @@ import uuid
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from nfp_app.infra.logs import FIELDS, request_id
+from nfp_app.infra.logs import FIELDS, REQUEST_ID_HEADER, request_id
 from nfp_app.infra.settings import get_settings
 from nfp_app.security.client_ip import client_ip
 
@@ -56,6 +56,7 @@ class RequestLogMiddleware:
         headers = Headers(scope=scope)
         rid = _request_id(headers)
         token = request_id.set(rid)
+        scope = _with_request_id(scope, rid)
         started = time.perf_counter()
         status = 0
 
@@ -83,7 +84,14 @@ class RequestLogMiddleware:
 
 
 def _id_header(rid: str) -> tuple[bytes, bytes]:
-    return HEADER.lower().encode(), rid.encode()
+    return REQUEST_ID_HEADER.encode(), rid.encode()
+
+
+def _with_request_id(scope: Scope, rid: str) -> Scope:
+    # The app sees our id, never a client's: Reflex gives a websocket's events these headers.
+    name = REQUEST_ID_HEADER.encode()
+    kept = [(key, value) for key, value in scope.get("headers", []) if key.lower() != name]
+    return {**scope, "headers": [*kept, _id_header(rid)]}
 
 
 def _log(scope: Scope, headers: Headers, status: int, started: float) -> None:
