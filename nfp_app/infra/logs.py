@@ -75,17 +75,25 @@ class TextFormatter(logging.Formatter):
         return f"{head} {pairs}{newline}{rest}" if pairs else text
 
 
+def logs_as_json(settings: Settings) -> bool:
+    """Whether log lines are JSON: LOG_FORMAT, else JSON in production only."""
+    if settings.log_format == "auto":
+        return settings.is_production
+    return settings.log_format == "json"
+
+
 def configure_logging(settings: Settings) -> None:
     """Send nfp_app's records to stdout in the configured format (idempotent)."""
+    as_json = logs_as_json(settings)
     handler = logging.StreamHandler(sys.stdout)
-    handler.setFormatter(JsonFormatter() if settings.logs_as_json else TextFormatter())
+    handler.setFormatter(JsonFormatter() if as_json else TextFormatter())
     for old in list(_ROOT.handlers):
         _ROOT.removeHandler(old)
     _ROOT.addHandler(handler)
     _ROOT.setLevel(logging.INFO)
     # Reflex's managed sinks (or the root logger) must not print the same record again.
     _ROOT.propagate = False
-    if settings.logs_as_json and not reflex_log.is_json_mode():
+    if as_json and not reflex_log.is_json_mode():
         # Reflex's records in this worker become JSON; the CLI's own lines (the startup banner,
         # Granian) only with REFLEX_LOG_JSON=true set before `reflex run`.
         reflex_log.set_json_mode(True)

@@ -90,12 +90,10 @@ class Settings(BaseSettings):
     notify_new_device: bool = True
     # Reverse proxies in front of the app whose X-Forwarded-For entries are trusted; 0 trusts none.
     trusted_proxy_hops: int = Field(default=0, ge=0, le=10)
-    # Operations (docs/operations.md): log format, health checks, answers during an outage.
-    # auto: JSON lines in production, readable text in development.
+    # Operations (docs/operations.md). auto: JSON lines in production, text in development.
     log_format: Literal["auto", "json", "text"] = "auto"
-    # How long /readyz waits for each check (database, Redis) before calling it failed.
+    # How long /readyz waits for each check; the Retry-After of 503s while not ready.
     health_check_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
-    # The Retry-After of a 503 while the database is unreachable, and of /readyz when not ready.
     retry_after_seconds: int = Field(default=5, ge=1, le=3600)
 
     @field_validator("database_url")
@@ -137,13 +135,6 @@ class Settings(BaseSettings):
             self.signup_total_window_seconds,
         )
         return dt.timedelta(seconds=seconds)
-
-    @property
-    def logs_as_json(self) -> bool:
-        """Whether log lines are JSON: LOG_FORMAT, else JSON in production only."""
-        if self.log_format == "auto":
-            return self.is_production
-        return self.log_format == "json"
 
     @property
     def docs_enabled(self) -> bool:
