@@ -36,6 +36,8 @@ RECOVERY_LIMIT_SECONDS = 5.0
 PROBE_LIMIT_SECONDS = 3.5
 WAIT_SECONDS = 30.0
 OUTAGE_SECONDS = 3.0
+# Successes of each kind before the outage and after it: the load is really running.
+STEADY_SUCCESSES = 10
 
 
 def _wait(condition: Callable[[], bool], what: str, limit: float = WAIT_SECONDS) -> float:
@@ -124,7 +126,7 @@ def test_postgres_restart_under_load(
     recovery: dict[str, float] = {}
     try:
         kinds = list(load.tallies.values())
-        _wait(lambda: all(t.answered.get(t.success) for t in kinds), "the load got going")
+        _wait(lambda: all(t.answered[t.success] >= STEADY_SUCCESSES for t in kinds), "load")
         cluster.stop("fast")
         stopped = time.monotonic()
         _check_outage(app, load, stopped)
@@ -135,7 +137,10 @@ def test_postgres_restart_under_load(
         cluster.start()
         recovery = {"PostgreSQL startup": time.monotonic() - back}
         recovery |= _measure_recovery(app, load, back)
-        _wait(lambda: all(t.count_after(back, t.success) >= 3 for t in kinds), "the load resumed")
+        _wait(
+            lambda: all(t.count_after(back, t.success) >= STEADY_SUCCESSES for t in kinds),
+            "the load resumed",
+        )
     finally:
         load.finish()
         _print_counts(load, recovery, record_property)
