@@ -14,6 +14,7 @@ from reflex.istate.data import HeaderData
 from reflex.state import State
 from reflex_base.components.component import field
 from reflex_base.event import EventHandler, no_args_event_spec
+from reflex_base.event.context import EventContext
 from reflex_components_core.el.elements.base import BaseHTML
 from reflex_components_core.el.elements.media import Img
 from starlette.types import ASGIApp
@@ -100,3 +101,19 @@ def _getstate(self: State) -> dict[str, Any]:
 def keep_credentials_out_of_snapshots() -> None:
     """Make every state pickle without the Cookie and Authorization headers (idempotent)."""
     State.__getstate__ = _getstate  # pyright: ignore[reportAttributeAccessIssue]
+
+
+def current_event_ids(header: str) -> tuple[str, str] | None:
+    """The txid of the Reflex event handled in this context, and one header of its websocket
+    handshake (lower-case name); None outside an event.
+
+    Reflex 0.10 runs each event in a task of its event processor, with an EventContext in a
+    contextvar; its router_data holds the handshake's headers, copied from the ASGI scope.
+    """
+    try:
+        context = EventContext.get()
+    except LookupError:
+        return None
+    headers = context.router_data.get("headers")
+    value = headers.get(header, "") if isinstance(headers, dict) else ""
+    return context.txid, str(value)

@@ -4,4 +4,8 @@
 set -euo pipefail
 source "$(dirname "$0")/_env.sh"
 ensure_venv requirements.txt
+# Production logs JSON lines (docs/operations.md); Reflex reads this switch before anything else.
+case " $* " in
+*" --env prod "* | *" --env=prod "*) export REFLEX_LOG_JSON="${REFLEX_LOG_JSON:-true}" ;;
+esac
 exec reflex run "$@"

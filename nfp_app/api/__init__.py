@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from nfp_app.api import errors, me, password, session_cookie, token, users
+from nfp_app.api import errors, health, me, password, session_cookie, token, users
 from nfp_app.infra.settings import get_settings
 
 
@@ -19,6 +19,7 @@ def create_api() -> FastAPI:
         openapi_url="/openapi.json" if docs else None,
     )
     errors.install(api)
+    api.include_router(health.router)
     api.include_router(token.router)
     api.include_router(me.router)
     api.include_router(users.router)

@@ -1,4 +1,5 @@
-"""Error responses: one 422 format that never echoes input (no passwords, no unencodable text)."""
+"""Error responses: one 422 format that never echoes input (no passwords, no unencodable text),
+and a 503 with Retry-After while the database is unreachable (never a 500 or a traceback)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,11 @@ from fastapi import FastAPI, Request, status
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
+
+from nfp_app.infra.outage import UNAVAILABLE_MESSAGE, is_database_unavailable
+from nfp_app.infra.settings import get_settings
 
 # FastAPI answers a body it cannot decode (not UTF-8, for instance) with this 400.
 _UNPARSABLE_BODY = "There was an error parsing the body"
@@ -46,10 +51,27 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return await http_exception_handler(request, exc)
 
 
+def unavailable_response() -> JSONResponse:
+    """503 with Retry-After: the database is away, the client should come back soon."""
+    return JSONResponse(
+        {"detail": UNAVAILABLE_MESSAGE},
+        status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+        headers={"Retry-After": str(get_settings().retry_after_seconds)},
+    )
+
+
+async def _database_error(_request: Request, exc: Exception) -> Response:
+    if is_database_unavailable(exc):
+        return unavailable_response()
+    # Anything else is a bug: Starlette's ServerErrorMiddleware logs it and answers a plain 500.
+    raise exc
+
+
 def install(api: FastAPI) -> None:
     """Register the handlers on the API."""
     api.add_exception_handler(RequestValidationError, _validation_error)
     api.add_exception_handler(HTTPException, _http_error)
+    api.add_exception_handler(SQLAlchemyError, _database_error)
 
 
 def validation_error(field: str, message: str) -> RequestValidationError:

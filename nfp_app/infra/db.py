@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import functools
 import threading
 from collections.abc import Callable, Iterator
@@ -77,7 +78,10 @@ async def run(
 ) -> T:
     """`call` off the event loop: in `executor`, or the loop's default thread pool."""
     loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(executor, functools.partial(call, service, **kwargs))
+    # The caller's context (its request id, for the log lines) goes along into the thread.
+    context = contextvars.copy_context()
+    work = functools.partial(context.run, call, service, **kwargs)
+    return await loop.run_in_executor(executor, work)
 
 
 def alembic_config(url: str | None = None) -> AlembicConfig:

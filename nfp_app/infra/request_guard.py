@@ -17,6 +17,8 @@ from nfp_app.security.origins import is_allowed_host
 
 # The websocket close code for "policy violation"; before accept, the server answers 403.
 _POLICY_VIOLATION = 1008
+# Load balancers probe by IP address; these answers hold nothing a forged Host could misuse.
+PROBE_PATHS = frozenset({"/healthz", "/readyz"})
 
 
 def _has_control_characters(path: str) -> bool:
@@ -34,6 +36,8 @@ class RequestGuardMiddleware:
             await self.app(scope, receive, send)
             return
         allowed = get_settings().allowed_hosts
+        if scope.get("path") in PROBE_PATHS:
+            allowed = ()
         if allowed and not is_allowed_host(Headers(scope=scope).get("host", ""), allowed):
             if scope["type"] == "websocket":
                 await receive()  # websocket.connect

@@ -92,6 +92,11 @@ class Settings(ScaleOutSettings, BaseSettings):
     notify_new_device: bool = True
     # Reverse proxies in front of the app whose X-Forwarded-For entries are trusted; 0 trusts none.
     trusted_proxy_hops: int = Field(default=0, ge=0, le=10)
+    # Operations (docs/operations.md). auto: JSON lines in production, text in development.
+    log_format: Literal["auto", "json", "text"] = "auto"
+    # How long /readyz waits for each check; the Retry-After of 503s while not ready.
+    health_check_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
+    retry_after_seconds: int = Field(default=5, ge=1, le=3600)
 
     @field_validator("database_url")
     @classmethod

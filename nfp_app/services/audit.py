@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Literal
 
@@ -57,20 +56,17 @@ def record(
         detail=clip(detail, AuthEvent, "detail"),
     )
     session.add(row)
-    logger.info(
-        json.dumps(
-            {
-                "time": row.created_at.isoformat(),
-                "event": event,
-                "outcome": outcome,
-                "user_id": user_id,
-                "username": row.username,
-                "ip": row.ip,
-                "detail": row.detail,
-            },
-            ensure_ascii=True,
-        )
-    )
+    fields = {
+        "time": row.created_at.isoformat(),
+        "event": event,
+        "outcome": outcome,
+        "user_id": user_id,
+        "username": row.username,
+        "ip": row.ip,
+        "detail": row.detail,
+    }
+    # infra/logs.py writes the fields as JSON keys in production, as key=value in development.
+    logger.info("auth event %s %s", event, outcome, extra={"fields": fields})
 
 
 def record_change(

@@ -117,10 +117,9 @@ def test_sec12_service_events(session: Session, caplog: pytest.LogCaptureFixture
     assert all(r.user_id is None for r in rows[1:])
     assert rows[-1].username == "alice"
     assert all(r.detail == "by root" for r in rows[10:])
-    log_lines = [r.getMessage() for r in caplog.records if r.name == "nfp_app.audit"]
-    assert len(log_lines) == len(rows)
-    for line in log_lines:
-        entry = json.loads(line)
+    log_fields = [getattr(r, "fields", {}) for r in caplog.records if r.name == "nfp_app.audit"]
+    assert len(log_fields) == len(rows)
+    for entry in log_fields:
         assert {"time", "event", "outcome", "user_id", "username", "ip"} <= entry.keys()
         assert dt.datetime.fromisoformat(entry["time"]).utcoffset() == dt.timedelta(0)
     _no_secrets(rows, caplog.text, signed_in.started.handoff_code)
