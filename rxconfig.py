@@ -4,6 +4,7 @@ import reflex as rx
 from reflex.plugins.sitemap import SitemapPlugin
 
 from nfp_app.infra.settings import Settings
+from nfp_app.infra.shutdown import bound_worker_shutdown
 
 # The database URL is deliberately not given to Reflex: nfp_app migrates with its own
 # Alembic environment (alembic/env.py) before serving, and `reflex db` would bypass it.
@@ -27,3 +28,7 @@ config = rx.Config(
 config.cors_allowed_origins = _settings.allowed_origins or (
     (config.deploy_url or "http://localhost:3000").rstrip("/"),
 )
+
+# Reflex starts Granian without a limit on its graceful stop; SIGTERM lets requests in flight
+# finish for at most this long.
+bound_worker_shutdown(_settings.shutdown_timeout_seconds)

@@ -90,6 +90,8 @@ class Settings(BaseSettings):
     notify_new_device: bool = True
     # Reverse proxies in front of the app whose X-Forwarded-For entries are trusted; 0 trusts none.
     trusted_proxy_hops: int = Field(default=0, ge=0, le=10)
+    # After SIGTERM, requests in flight get this long to finish before workers are killed.
+    shutdown_timeout_seconds: int = Field(default=25, ge=1, le=3600)
 
     @field_validator("database_url")
     @classmethod
