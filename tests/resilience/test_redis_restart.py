@@ -6,6 +6,7 @@ the browser's cookie, so the next event resumes it.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 
@@ -17,11 +18,22 @@ from tests.support.accounts import PASSWORD, unique_name
 from tests.support.live_app import LiveApp, LiveAppFactory
 from tests.support.recovery import live_sessions, record, timed
 from tests.support.redis_server import RedisServer
-from tests.support.ui import goto_ready, hydrations, new_page, signup, wait_hydrated
+from tests.support.ui import (
+    ContextFactory,
+    goto_ready,
+    hydrations,
+    login,
+    new_page,
+    signup,
+    wait_hydrated,
+)
 
 pytestmark = [pytest.mark.resilience, pytest.mark.postgres]
 
 RECOVERY_SECONDS = 60.0
+SIGNED_OUT = re.compile(r"/login/?\?notice=signed-out")
+# The promise of instant sign-out (docs/architecture.md), as tests/e2e/test_account.py checks it.
+SIGN_OUT_MS = 2_000
 
 
 @pytest.fixture
@@ -96,3 +108,23 @@ def test_signed_in_users_stay_signed_in_when_redis_restarts_empty(
     page.click("#nav-account")
     wait_hydrated(page, before, "/account after the Redis restart")
     expect(page.locator("#profile-username")).to_have_text(username)
+
+
+def test_tabs_are_still_signed_out_instantly_after_redis_restarted_empty(
+    page: Page, redis_app: LiveApp, own_redis: RedisServer, new_context: ContextFactory
+) -> None:
+    """A tab that sent nothing since Redis lost its state still gets the sign-out push."""
+    app = redis_app
+    username = unique_name("rdo")
+    signup(page, app, username)
+    other_browser = new_page(new_context())
+    login(other_browser, app, username)
+    own_redis.stop()
+    own_redis.start()
+    _reload_until_signed_in(page, username)
+    before = hydrations(page)
+    page.click("#nav-account")
+    wait_hydrated(page, before, "/account after the Redis restart")
+    page.click("#revoke-others")
+    expect(page.locator("#sessions-notice")).to_contain_text("Every other session")
+    expect(other_browser).to_have_url(SIGNED_OUT, timeout=SIGN_OUT_MS)
