@@ -6,6 +6,7 @@ import reflex as rx
 from reflex.plugins.sitemap import SitemapPlugin
 
 from nfp_app.infra.settings import Settings
+from nfp_app.infra.shutdown import bound_worker_shutdown
 
 # The database URL is deliberately not given to Reflex: nfp_app migrates with its own
 # Alembic environment (alembic/env.py) before serving, and `reflex db` would bypass it.
@@ -39,3 +40,6 @@ if _settings.redis_url:
 # when it starts the production server; WEB_WORKERS wins over it.
 if _settings.web_workers is not None:
     os.environ["GRANIAN_WORKERS"] = str(_settings.web_workers)
+# Reflex starts Granian without a limit on its graceful stop; SIGTERM lets requests in flight
+# finish for at most this long.
+bound_worker_shutdown(_settings.shutdown_timeout_seconds)

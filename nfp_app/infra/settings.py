@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from nfp_app.infra.ops_settings import OperationsSettings
 from nfp_app.infra.scale_settings import ScaleOutSettings
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -34,7 +35,7 @@ class SettingsError(RuntimeError):
     """The configuration cannot be used; the message says what to change."""
 
 
-class Settings(ScaleOutSettings, BaseSettings):
+class Settings(ScaleOutSettings, OperationsSettings, BaseSettings):
     """Every setting of nfp_app; environment variables use the upper-case names."""
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
@@ -92,11 +93,6 @@ class Settings(ScaleOutSettings, BaseSettings):
     notify_new_device: bool = True
     # Reverse proxies in front of the app whose X-Forwarded-For entries are trusted; 0 trusts none.
     trusted_proxy_hops: int = Field(default=0, ge=0, le=10)
-    # Operations (docs/operations.md). auto: JSON lines in production, text in development.
-    log_format: Literal["auto", "json", "text"] = "auto"
-    # How long /readyz waits for each check; the Retry-After of 503s while not ready.
-    health_check_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
-    retry_after_seconds: int = Field(default=5, ge=1, le=3600)
 
     @field_validator("database_url")
     @classmethod

@@ -105,7 +105,9 @@ class AuthState(rx.State):
 
     async def _signed_out_elsewhere_now(self, session_id: int) -> None:
         """Called by the sign-out push (not an event): the session ended somewhere else."""
-        if self._session_id != session_id:
+        # None: the tab's state was lost (Redis restarted empty); the worker's record of the
+        # tab is all there is, and signing out a tab that held no session costs nothing.
+        if self._session_id not in (session_id, None):
             return  # the tab has moved on to another session since
         await self._forget()
         self.signed_out_elsewhere = True

@@ -7,14 +7,21 @@ import secrets
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from tests.support.databases import PostgresTemplate
 from tests.support.mailbox import MAILBOX_SETTINGS
-from tests.support.prod_app import ROOT, AppDidNotStartError, app_env, free_port, prod_app
+from tests.support.prod_app import (
+    ROOT,
+    AppDidNotStartError,
+    AppProcess,
+    app_env,
+    app_process,
+    free_port,
+)
 
 
 @dataclass(frozen=True)
@@ -25,6 +32,8 @@ class LiveApp:
     database_url: str
     secret_key: str
     log_path: Path
+    # The running process, for tests that stop and start it (tests/resilience).
+    process: AppProcess | None = field(default=None, compare=False, repr=False)
 
     def url(self, path: str) -> str:
         """An absolute URL on the app."""
@@ -66,9 +75,13 @@ def start_live_app(
     }
     env = app_env(**{**defaults, **settings})
     try:
-        with prod_app(env=env, log=log, backend_only=backend_only, port=port) as base_url:
+        with app_process(env=env, log=log, backend_only=backend_only, port=port) as process:
             yield LiveApp(
-                base_url=base_url, database_url=database_url, secret_key=secret_key, log_path=log
+                base_url=process.base_url,
+                database_url=database_url,
+                secret_key=secret_key,
+                log_path=log,
+                process=process,
             )
     except AppDidNotStartError as error:
         pytest.fail(str(error))

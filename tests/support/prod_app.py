@@ -1,4 +1,8 @@
-"""Run `reflex run --env prod` as a subprocess on a free port: shared by the tests and bench/."""
+"""Run `reflex run --env prod` as a subprocess on a free port: shared by the tests and bench/.
+
+`AppProcess` can be stopped with SIGTERM and started again on the same port, with the same
+settings, database and folders, as an operator restarts a deployment.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +14,12 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+# How long a stopped app may take to exit before it is killed.
+STOP_SECONDS = 30.0
 
 
 class AppDidNotStartError(RuntimeError):
@@ -44,22 +50,146 @@ def app_env(**settings: str) -> dict[str, str]:
     return env
 
 
-def _wait_until_ready(
-    url: str, process: subprocess.Popen[bytes], log: Path, seconds: float
-) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            tail = log.read_text()[-4000:]
-            raise AppDidNotStartError(f"the app exited with {process.returncode}:\n{tail}")
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
+            return response.status == 200
+    except OSError:
+        return False
+
+
+class AppProcess:
+    """One production app on a fixed port, which can be stopped and started again."""
+
+    def __init__(
+        self,
+        *,
+        env: dict[str, str],
+        log: Path,
+        backend_only: bool = False,
+        startup_seconds: float = 240,
+        root: Path = ROOT,
+        port: int | None = None,
+    ) -> None:
+        self.env = env
+        self.log = log
+        self.backend_only = backend_only
+        self.startup_seconds = startup_seconds
+        self.root = root
+        self.port = port or free_port()
+        # The built frontend bakes in its websocket URL, and cookies are per host: use localhost.
+        self.base_url = f"http://localhost:{self.port}"
+        self.starts = 0
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def ready_url(self) -> str:
+        """The URL that answers 200 once the app serves."""
+        return self.base_url + ("/ping" if self.backend_only else "/login")
+
+    @property
+    def running(self) -> bool:
+        """Whether the app's main process is alive."""
+        return self._process is not None and self._process.poll() is None
+
+    def start(self) -> float:
+        """Start the app and wait until it answers; the seconds that took."""
+        assert not self.running, "the app is already running"
+        command = [sys.executable, "-m", "reflex", "run", "--env", "prod"]
+        command += ["--backend-only"] if self.backend_only else ["--frontend-port", str(self.port)]
+        command += ["--backend-port", str(self.port)]
+        # Later starts append, so the log keeps every run of the app.
+        with self.log.open("ab" if self.starts else "wb") as log_file:
+            if self.starts:
+                log_file.write(f"\n===== start {self.starts + 1} =====\n".encode())
+                log_file.flush()
+            started = time.monotonic()
+            self._process = subprocess.Popen(
+                command,
+                cwd=self.root,
+                env=self.env,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        self.starts += 1
+        self._wait_until_ready()
+        return time.monotonic() - started
+
+    def _wait_until_ready(self) -> None:
+        process = self._process
+        assert process is not None
+        deadline = time.monotonic() + self.startup_seconds
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                tail = self.log.read_text()[-4000:]
+                raise AppDidNotStartError(f"the app exited with {process.returncode}:\n{tail}")
+            if _answers(self.ready_url):
+                return
+            time.sleep(0.2)
+        self.kill()
+        raise AppDidNotStartError(
+            f"no answer within {self.startup_seconds} s:\n{self.log.read_text()[-4000:]}"
+        )
+
+    def terminate(self) -> None:
+        """Send SIGTERM to the app's processes, as an operator's stop does; do not wait."""
+        if self.running and self._process is not None:
+            with suppress(ProcessLookupError):  # it has just exited
+                os.killpg(self._process.pid, signal.SIGTERM)
+
+    def wait(self, seconds: float = STOP_SECONDS) -> int:
+        """Wait until the app has exited; its exit code. Raises TimeoutExpired."""
+        assert self._process is not None, "the app never started"
+        return self._process.wait(timeout=seconds)
+
+    def kill(self) -> None:
+        """Kill the app's whole process group at once."""
+        if self._process is not None:
+            with suppress(ProcessLookupError):
+                os.killpg(self._process.pid, signal.SIGKILL)
+            self._process.wait()
+
+    def stop(self, seconds: float = STOP_SECONDS) -> int:
+        """SIGTERM, then wait for the exit (killing the app after `seconds`); the exit code."""
+        self.terminate()
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    raise AppDidNotStartError(f"no answer within {seconds} s:\n{log.read_text()[-4000:]}")
+            return self.wait(seconds)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise
+
+    def restart(self) -> float:
+        """Stop the app gracefully and start it again; the seconds until it answered again."""
+        self.stop()
+        return self.start()
+
+
+@contextmanager
+def app_process(
+    *,
+    env: dict[str, str],
+    log: Path,
+    backend_only: bool = False,
+    startup_seconds: float = 240,
+    root: Path = ROOT,
+    port: int | None = None,
+) -> Iterator[AppProcess]:
+    """A started `AppProcess`, stopped (or killed) when the block ends."""
+    process = AppProcess(
+        env=env,
+        log=log,
+        backend_only=backend_only,
+        startup_seconds=startup_seconds,
+        root=root,
+        port=port,
+    )
+    try:
+        process.start()
+        yield process
+    finally:
+        with suppress(subprocess.TimeoutExpired):  # then stop() has killed it
+            process.stop(20)
 
 
 @contextmanager
@@ -76,29 +206,12 @@ def prod_app(
 
     `root` runs another checkout of the app, e.g. an older commit for a before/after benchmark.
     """
-    port = port or free_port()
-    command = [sys.executable, "-m", "reflex", "run", "--env", "prod"]
-    command += ["--backend-only"] if backend_only else ["--frontend-port", str(port)]
-    command += ["--backend-port", str(port)]
-    with log.open("wb") as log_file:
-        process = subprocess.Popen(
-            command,
-            cwd=root,
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    # The built frontend bakes in its websocket URL, and cookies are per host: use localhost.
-    base_url = f"http://localhost:{port}"
-    try:
-        ready = base_url + ("/ping" if backend_only else "/login")
-        _wait_until_ready(ready, process, log, startup_seconds)
-        yield base_url
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+    with app_process(
+        env=env,
+        log=log,
+        backend_only=backend_only,
+        startup_seconds=startup_seconds,
+        root=root,
+        port=port,
+    ) as process:
+        yield process.base_url
