@@ -39,7 +39,7 @@ def main() -> None:
 
     config = get_config()
     # As `reflex run --env prod`: one port for both, so the default origin is this port's.
-    config._set_persistent(  # noqa: SLF001
+    config._set_persistent(
         frontend_port=arguments.port, backend_port=arguments.port, backend_host=arguments.host
     )
     reset_disk_state_manager()
