@@ -206,6 +206,19 @@ def test_bundle_holds_the_built_pages_and_no_build_folder(bundle_dir: Path) -> N
     assert not any("node_modules" in name or name.startswith(".web") for name in names)
 
 
+def test_systemd_unit_verifies_against_the_bundle(bundle_dir: Path, tmp_path: Path) -> None:
+    """docs/deploy/nfp_app.service, pointed at the unpacked bundle, has no unknown or bad line."""
+    unit = (ROOT / "docs" / "deploy" / "nfp_app.service").read_text()
+    assert "/opt/nfp_app/current" in unit
+    rendered = tmp_path / "nfp_app.service"
+    rendered.write_text(unit.replace("/opt/nfp_app/current", str(bundle_dir)))
+    result = subprocess.run(
+        ["systemd-analyze", "verify", str(rendered)], capture_output=True, text=True, timeout=30
+    )
+    assert result.returncode == 0, result.stderr
+    assert str(rendered) not in result.stderr + result.stdout
+
+
 def test_one_port_serves_pages_and_rest_routes(bundled_app: LiveApp) -> None:
     """Straight to the app's port: the prebuilt pages, /ping, and the REST routes."""
     with httpx.Client(base_url=bundled_app.base_url, timeout=10) as client:
