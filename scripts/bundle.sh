@@ -9,7 +9,8 @@
 # REFLEX_API_URL (default http://localhost:8000) is baked into the pages: they open their
 # websocket on the host that served them, on the https port behind a TLS proxy, and otherwise on
 # this URL's port, which must then be the port the app (or a plain-http proxy) listens on.
-# BUNDLE_WEB_DIR keeps Reflex's build folder (its node_modules) between runs.
+# The build starts from a copy of the checkout's Reflex build folder (REFLEX_WEB_WORKDIR or
+# .web) when it has node_modules; BUNDLE_WEB_DIR keeps a build folder of its own between runs.
 set -euo pipefail
 source "$(dirname "$0")/_env.sh"
 
@@ -44,10 +45,11 @@ echo "== pip install -r requirements.txt" >&2
 ensure_venv requirements.txt
 
 web_dir="${BUNDLE_WEB_DIR:-$work/web}"
-if [ ! -d "$web_dir/node_modules" ] && [ -d "$ROOT/.web/node_modules" ]; then
+checkout_web="${REFLEX_WEB_WORKDIR:-$ROOT/.web}"
+if [ ! -d "$web_dir/node_modules" ] && [ -d "$checkout_web/node_modules" ]; then
     # Reuse the checkout's installed frontend packages rather than install them again.
     mkdir -p "$web_dir"
-    tar -C "$ROOT/.web" --exclude=./build -cf - . | tar -C "$web_dir" -xf -
+    tar -C "$checkout_web" --exclude=./build -cf - . | tar -C "$web_dir" -xf -
 fi
 
 echo "== reflex export ($name)" >&2
