@@ -45,6 +45,8 @@ def main() -> None:
     reset_disk_state_manager()
     # The pages are built already; the workers must not compile them again.
     environment.REFLEX_SKIP_COMPILE.set(True)
+    print(f"nfp_app: serving on http://{arguments.host}:{arguments.port}", file=sys.stderr)
+    sys.stderr.flush()
     reflex_exec.run_backend_prod(
         arguments.host,
         arguments.port,
