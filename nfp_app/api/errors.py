@@ -9,10 +9,11 @@ from fastapi import FastAPI, Request, status
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 
-from nfp_app.infra.outage import UNAVAILABLE_MESSAGE, is_database_unavailable
+from nfp_app.infra.outage import UNAVAILABLE_MESSAGE, is_service_unavailable
 from nfp_app.infra.settings import get_settings
 
 # FastAPI answers a body it cannot decode (not UTF-8, for instance) with this 400.
@@ -52,7 +53,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 def unavailable_response() -> JSONResponse:
-    """503 with Retry-After: the database is away, the client should come back soon."""
+    """503 with Retry-After: the database or Redis is away, the client should come back soon."""
     return JSONResponse(
         {"detail": UNAVAILABLE_MESSAGE},
         status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
@@ -60,8 +61,8 @@ def unavailable_response() -> JSONResponse:
     )
 
 
-async def _database_error(_request: Request, exc: Exception) -> Response:
-    if is_database_unavailable(exc):
+async def _dependency_error(_request: Request, exc: Exception) -> Response:
+    if is_service_unavailable(exc):
         return unavailable_response()
     # Anything else is a bug: Starlette's ServerErrorMiddleware logs it and answers a plain 500.
     raise exc
@@ -71,7 +72,9 @@ def install(api: FastAPI) -> None:
     """Register the handlers on the API."""
     api.add_exception_handler(RequestValidationError, _validation_error)
     api.add_exception_handler(HTTPException, _http_error)
-    api.add_exception_handler(SQLAlchemyError, _database_error)
+    api.add_exception_handler(SQLAlchemyError, _dependency_error)
+    # With REDIS_URL the throttling counters live in Redis: its outage is answered the same way.
+    api.add_exception_handler(RedisError, _dependency_error)
 
 
 def validation_error(field: str, message: str) -> RequestValidationError:

@@ -52,7 +52,7 @@ def _database_and_migrations() -> tuple[CheckResult, CheckResult]:
 
 
 def redis_configured() -> bool:
-    """Whether the app shares state through Redis (Reflex's REFLEX_REDIS_URL for now)."""
+    """Whether the app uses Redis: REDIS_URL, which rxconfig.py hands to Reflex as redis_url."""
     return prerequisites.check_redis_used()
 
 

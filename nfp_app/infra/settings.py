@@ -35,7 +35,8 @@ class SettingsError(RuntimeError):
     """The configuration cannot be used; the message says what to change."""
 
 
-class Settings(ScaleOutSettings, OperationsSettings, BaseSettings):
+# The mixins are plain models (ConfigDict); Settings' own SettingsConfigDict is what applies.
+class Settings(OperationsSettings, ScaleOutSettings, BaseSettings):  # pyright: ignore[reportIncompatibleVariableOverride]
     """Every setting of nfp_app; environment variables use the upper-case names."""
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)

@@ -11,7 +11,7 @@ from reflex.app import default_backend_exception_handler
 from reflex_base.event import EventSpec
 from reflex_components_sonner.toast import toast
 
-from nfp_app.infra.outage import UNAVAILABLE_MESSAGE, is_database_unavailable
+from nfp_app.infra.outage import UNAVAILABLE_MESSAGE, is_service_unavailable
 
 logger = logging.getLogger("nfp_app.outage")
 # The notice's id: repeated failures update one notice instead of stacking many.
@@ -34,9 +34,9 @@ def unavailable_notice() -> EventSpec:
 
 
 def handle_backend_exception(exception: Exception) -> EventSpec:
-    """The app's backend exception handler: a database outage is news, not a bug."""
-    if is_database_unavailable(exception):
+    """The app's backend exception handler: a database or Redis outage is news, not a bug."""
+    if is_service_unavailable(exception):
         # One line without a traceback: the outage shows in /readyz and the database's logs.
-        logger.warning("database unavailable: %s", type(exception).__name__)
+        logger.warning("database or Redis unavailable: %s", type(exception).__name__)
         return unavailable_notice()
     return default_backend_exception_handler(exception)

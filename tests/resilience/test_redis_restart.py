@@ -85,6 +85,11 @@ def test_signed_in_users_stay_signed_in_when_redis_restarts_empty(
     assert own_redis.key_count() > 0, "the app kept nothing in Redis"
 
     record("Redis stop", timed(own_redis.stop))
+    # While Redis is away, a sign-in (its counters live in Redis) is told to come back soon.
+    with httpx.Client(base_url=app.base_url, timeout=30) as api:
+        refused = api.post("/token", data=form)
+    assert refused.status_code == 503, refused.text
+    assert refused.headers["retry-after"].isdigit()
     own_redis.start()
     back = time.monotonic()
     assert own_redis.key_count() == 0, "Redis came back with data: the test needs an empty one"

@@ -1,11 +1,12 @@
-"""Which database errors mean "unavailable, try again soon" rather than a bug."""
+"""Which database and Redis errors mean "unavailable, try again soon" rather than a bug."""
 
 from __future__ import annotations
 
 import pytest
+import redis.exceptions
 from sqlalchemy import exc
 
-from nfp_app.infra.outage import is_database_unavailable
+from nfp_app.infra.outage import is_service_unavailable
 
 
 def _wrapped(kind: type[exc.DBAPIError], *, invalidated: bool = False) -> exc.DBAPIError:
@@ -19,11 +20,13 @@ def _wrapped(kind: type[exc.DBAPIError], *, invalidated: bool = False) -> exc.DB
         _wrapped(exc.InterfaceError),
         _wrapped(exc.DBAPIError, invalidated=True),
         exc.TimeoutError("QueuePool limit reached"),
+        redis.exceptions.ConnectionError("Connection refused"),
+        redis.exceptions.TimeoutError("Timeout reading from socket"),
     ],
-    ids=["operational", "interface", "invalidated", "pool-timeout"],
+    ids=["operational", "interface", "invalidated", "pool-timeout", "redis-down", "redis-slow"],
 )
 def test_connection_trouble_is_an_outage(error: Exception) -> None:
-    assert is_database_unavailable(error)
+    assert is_service_unavailable(error)
 
 
 @pytest.mark.parametrize(
@@ -32,9 +35,10 @@ def test_connection_trouble_is_an_outage(error: Exception) -> None:
         _wrapped(exc.IntegrityError),
         _wrapped(exc.ProgrammingError),
         _wrapped(exc.DBAPIError),
+        redis.exceptions.ResponseError("WRONGTYPE"),
         ValueError(),
     ],
-    ids=["integrity", "programming", "plain-dbapi", "not-sqlalchemy"],
+    ids=["integrity", "programming", "plain-dbapi", "redis-command-error", "unrelated"],
 )
 def test_bugs_and_conflicts_are_not(error: Exception) -> None:
-    assert not is_database_unavailable(error)
+    assert not is_service_unavailable(error)
