@@ -23,7 +23,12 @@ from nfp_app.infra import db  # noqa: E402
 from tests.support.databases import PostgresTemplate, sqlite_url  # noqa: E402
 
 # Browser fixtures are registered only by the folders that drive Chromium (their conftest.py).
-pytest_plugins = ["tests.support.live_app", "tests.support.overrides"]
+pytest_plugins = [
+    "pytester",
+    "tests.support.forbid_skips",
+    "tests.support.live_app",
+    "tests.support.overrides",
+]
 
 
 @pytest.fixture(scope="session")
