@@ -26,6 +26,7 @@ from tests.support.databases import PostgresTemplate, sqlite_url  # noqa: E402
 pytest_plugins = [
     "pytester",
     "tests.support.forbid_skips",
+    "tests.support.frontend_build",
     "tests.support.live_app",
     "tests.support.overrides",
 ]
