@@ -38,6 +38,10 @@ python scripts/check_chromium.py
 
 start_services
 
+# A run must leave the checkout as it found it (docs/testing.md).
+checkout_state() { if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then git status --porcelain; fi; }
+before="$(checkout_state)"
+
 echo "== ruff"
 ruff check .
 ruff format --check .
@@ -45,6 +49,15 @@ echo "== pyright"
 pyright
 
 echo "== pytest"
-# In CI every test runs: a skipped test fails the run (tests/conftest.py).
+# In CI every test runs: a skipped test fails the run (tests/support/forbid_skips.py).
 export NFP_FORBID_SKIPS=1
-python -m pytest "$@"
+status=0
+python -m pytest "$@" || status=$?
+
+after="$(checkout_state)"
+if [ "$after" != "$before" ]; then
+    echo "the run changed the checkout (git status --porcelain before, then after):" >&2
+    diff <(echo "$before") <(echo "$after") >&2 || true
+    exit 1
+fi
+exit "$status"
