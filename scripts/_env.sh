@@ -3,6 +3,9 @@
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export REFLEX_USE_NPM=1
+# reflex.lock/package-lock.json is committed without registry URLs (any mirror works); without
+# this npm writes them back into it, and a fresh machine's first run dirties the checkout.
+export npm_config_omit_lockfile_registry_resolved=true
 export PATH="$ROOT/.venv/bin:$PATH"
 
 ensure_venv() {  # ensure_venv REQUIREMENTS_FILE

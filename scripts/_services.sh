@@ -1,7 +1,14 @@
-# Throwaway PostgreSQL 15 cluster and Redis for the tests; sourced by scripts/test.sh.
+# Throwaway PostgreSQL cluster and Redis for the tests; sourced by scripts/test.sh.
 # `start_services` exports TEST_POSTGRES_URL and TEST_REDIS_URL and stops both on exit.
 # shellcheck shell=bash
-PG_BIN=/usr/lib/postgresql/15/bin
+
+# The newest installed PostgreSQL server: Debian ships one major version per release
+# (bookworm 15, trixie 17), so the version is whatever apt installed.
+_newest_pg_bin() {
+    local found
+    found="$(find /usr/lib/postgresql -mindepth 3 -maxdepth 3 -path '*/bin/initdb' 2>/dev/null | sort -V | tail -n 1)"
+    [ -n "$found" ] && dirname "$found"
+}
 
 _free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -14,13 +21,17 @@ _stop_services() {
 }
 
 start_services() {
+    if ! PG_BIN="$(_newest_pg_bin)"; then
+        echo "no PostgreSQL server in /usr/lib/postgresql/*/bin: apt-get install postgresql" >&2
+        return 1
+    fi
     SERVICES_DIR="$(mktemp -d /tmp/nfp-services.XXXXXX)"
     chmod 755 "$SERVICES_DIR"
     trap _stop_services EXIT
     local pg_port redis_port
     pg_port="$(_free_port)"
     redis_port="$(_free_port)"
-    echo "== PostgreSQL 15 on 127.0.0.1:$pg_port (throwaway)"
+    echo "== PostgreSQL $(basename "$(dirname "$PG_BIN")") on 127.0.0.1:$pg_port (throwaway)"
     # initdb refuses to run as root, so the cluster belongs to the postgres user.
     mkdir "$SERVICES_DIR/pg" "$SERVICES_DIR/sock" && chown postgres "$SERVICES_DIR/pg" "$SERVICES_DIR/sock"
     runuser -u postgres -- "$PG_BIN/initdb" -D "$SERVICES_DIR/pg" -A trust -U postgres --no-sync >/dev/null

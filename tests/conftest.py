@@ -24,6 +24,9 @@ from tests.support.databases import PostgresTemplate, sqlite_url  # noqa: E402
 
 # Browser fixtures are registered only by the folders that drive Chromium (their conftest.py).
 pytest_plugins = [
+    "pytester",
+    "tests.support.forbid_skips",
+    "tests.support.frontend_build",
     "tests.support.live_app",
     "tests.support.overrides",
     "tests.support.throttle_stores",

@@ -38,8 +38,8 @@ def test_tutorial_client_flow(live_app: LiveApp) -> None:
     assert response.json() == [{"item_id": "Foo", "owner": username}]
 
 
-@pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
 def test_readme_curl_command_unchanged(live_app: LiveApp) -> None:
+    assert shutil.which("curl"), "curl is not installed (scripts/test.sh installs it)"
     port = live_app.base_url.rsplit(":", 1)[1]
     username = unique_name("curl")
     data = json.dumps({"username": username, "password": "secret-password"})

@@ -92,9 +92,12 @@ LiveAppFactory = Callable[..., AbstractContextManager[LiveApp]]
 
 @pytest.fixture(scope="session")
 def live_app(
-    postgres_template: PostgresTemplate, tmp_path_factory: pytest.TempPathFactory
+    frontend_build: None,
+    postgres_template: PostgresTemplate,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[LiveApp]:
     """The real app in production mode on an empty PostgreSQL database (it migrates itself)."""
+    del frontend_build  # installed and built once, under its own time limit
     # The whole suite signs in from 127.0.0.1, and schemathesis alone makes hundreds of failed
     # sign-ins a minute: the per-IP limit would stop unrelated tests. Per-account limits keep
     # their defaults; tests/security checks the per-IP default on its own app.

@@ -39,6 +39,8 @@ def app_env(**settings: str) -> dict[str, str]:
         **os.environ,
         "REFLEX_USE_NPM": "1",
         "REFLEX_TELEMETRY_ENABLED": "false",
+        # As in scripts/_env.sh: npm must not add registry URLs to the committed lockfile.
+        "npm_config_omit_lockfile_registry_resolved": "true",
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
     }
     # `reflex run --env prod` sets the mode itself; an inherited "dev" would confuse settings.
