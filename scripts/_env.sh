@@ -10,6 +10,16 @@ export PATH="$ROOT/.venv/bin:$PATH"
 
 ensure_venv() {  # ensure_venv REQUIREMENTS_FILE
     if [ ! -x .venv/bin/python ]; then
+        # Debian's python3 makes no venv without python3-venv (ensurepip).
+        if ! python3 -c 'import ensurepip' 2>/dev/null; then
+            if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+                echo "== apt-get install python3-venv"
+                apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+            else
+                echo "Python's venv module is missing: install python3-venv (apt-get install python3-venv)." >&2
+                exit 1
+            fi
+        fi
         python3 -m venv .venv
     fi
     # constraints.txt pins every transitive dependency too, so every install is the same.

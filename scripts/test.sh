@@ -15,6 +15,8 @@ command -v curl >/dev/null || need_apt+=(curl)  # the README's curl command is a
 [ -x "${E2E_CHROMIUM:-/usr/bin/chromium}" ] || need_apt+=(chromium)
 command -v redis-server >/dev/null || need_apt+=(redis-server)
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need_apt+=(nginx)  # `nginx -t` test
+command -v openssl >/dev/null || need_apt+=(openssl)  # the TLS certificate of the nginx test
+command -v systemd-analyze >/dev/null || need_apt+=(systemd)  # verifies the example unit
 # Whatever major version this Debian release ships; _services.sh runs the newest installed.
 _newest_pg_bin >/dev/null || need_apt+=(postgresql)
 if [ ${#need_apt[@]} -gt 0 ]; then
