@@ -6,6 +6,7 @@ import reflex as rx
 
 from nfp_app.api import create_api
 from nfp_app.infra import db
+from nfp_app.infra.forwarded_scheme import ForwardedSchemeMiddleware
 from nfp_app.infra.logs import configure_logging
 from nfp_app.infra.request_guard import RequestGuardMiddleware
 from nfp_app.infra.request_log import RequestLogMiddleware
@@ -28,13 +29,14 @@ keep_credentials_out_of_snapshots()
 
 
 class NfpApp(AppWithOuterMiddleware):
-    """The app, wrapped in the request guard, the security headers and the request log."""
+    """The app, wrapped in the ASGI middleware below."""
 
     # Outside Reflex's own top-level app, so that every response passes them all, Reflex's 404s
-    # included; the headers come after the guard, so its own answers carry them too; X-Served-By
-    # (when on) names the worker on every answer; the request log is outermost, so it times and
-    # logs every answer with its request id.
+    # included. Innermost first: the scheme a trusted proxy reports, for every URL built inside;
+    # the guard; the headers, so the guard's own answers carry them too; X-Served-By (when on);
+    # the request log, outermost, so it times and logs every answer with its request id.
     outer_middleware = (
+        ForwardedSchemeMiddleware,
         RequestGuardMiddleware,
         SecurityHeadersMiddleware,
         ServedByMiddleware,

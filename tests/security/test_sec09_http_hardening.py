@@ -197,3 +197,27 @@ def test_sec09_hsts_and_secure_cookie_behind_a_proxy(
             for method, path, extra in _asks(code, binding, app.base_url, secure=secure)
         ]
     _assert_transport_security(responses, secure=secure)
+
+
+@pytest.mark.postgres
+def test_sec09_redirects_keep_the_browsers_scheme_behind_a_trusted_proxy(
+    live_app: LiveApp, live_app_factory: LiveAppFactory
+) -> None:
+    """Reflex's trailing-slash redirect stays on https behind a trusted TLS proxy, only there."""
+    tls = {"X-Forwarded-Proto": "https"}
+    with (
+        live_app_factory(backend_only=False, TRUSTED_PROXY_HOPS="1") as proxied,
+        client(proxied.base_url) as http,
+    ):
+        behind_tls = http.get("/login", headers=tls)
+        behind_http = http.get("/login")
+    # The session's live app trusts no proxy: the same header is a forgery there.
+    with client(live_app.base_url) as http:
+        forged = http.get("/login", headers=tls)
+    locations = [answer.headers.get("location", "") for answer in (behind_tls, behind_http, forged)]
+    assert [answer.status_code for answer in (behind_tls, behind_http, forged)] == [307] * 3
+    assert locations == [
+        proxied.url("/login/").replace("http://", "https://"),
+        proxied.url("/login/"),
+        live_app.url("/login/"),
+    ]
