@@ -20,6 +20,7 @@ from nfp_app.models import User
 from nfp_app.services import accounts, auth_sessions, session_ends
 from nfp_app.tasks import signout_channel
 from tests.support.accounts import PASSWORD
+from tests.support.event_loop import run_coroutine
 from tests.support.overrides import Override
 from tests.support.prod_app import free_port
 from tests.support.redis_dbs import redis_db_url
@@ -159,7 +160,7 @@ def test_the_listener_survives_redis_going_away(
 
     try:
         with caplog.at_level(logging.WARNING, logger="nfp_app.signout"):
-            asyncio.run(scenario())
+            run_coroutine(scenario())
     finally:
         server.stop()
     # One warning for the outage and one for the return; no traceback.

@@ -6,9 +6,7 @@ repeat its essentials so that this property is proven in one place.
 
 from __future__ import annotations
 
-import asyncio
 import re
-from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -24,6 +22,7 @@ from nfp_app.security.cookies import CookieNames
 from nfp_app.services import accounts, auth_sessions
 from tests.api.test_cors import EVIL
 from tests.support.accounts import PASSWORD, unique_name
+from tests.support.event_loop import run_coroutine
 from tests.support.handshake import websocket_handshake_status
 from tests.support.live_app import LiveApp, LiveAppFactory
 from tests.support.overrides import Override
@@ -170,9 +169,7 @@ def test_sec09_hsts_and_secure_cookie_over_direct_https(
     override(DATABASE_URL=sqlite_engine.url.render_as_string(hide_password=False))
     code, binding = _bound_code(sqlite_engine)
     asks = _asks(code, binding, "https://testserver", secure=True)
-    # A thread of its own: Playwright's sync API may already run an event loop in this one.
-    with ThreadPoolExecutor(1) as pool:
-        responses = pool.submit(asyncio.run, _ask("https://testserver", {}, *asks)).result()
+    responses = run_coroutine(_ask("https://testserver", {}, *asks))
     _assert_transport_security(responses, secure=True)
 
 

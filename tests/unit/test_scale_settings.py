@@ -3,7 +3,6 @@ and X-Served-By names the worker."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import subprocess
@@ -22,6 +21,7 @@ from starlette.routing import Route
 from nfp_app.infra import db
 from nfp_app.infra.served_by import HEADER, ServedByMiddleware, worker_name
 from nfp_app.infra.settings import PROJECT_DIR, Settings
+from tests.support.event_loop import run_coroutine
 from tests.support.overrides import Override
 
 REDIS = "redis://redis.internal:6379/0"
@@ -123,7 +123,7 @@ def _served(override: Override, on: str) -> dict[str, str]:
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             return dict((await client.get("/")).headers)
 
-    return asyncio.run(get())
+    return run_coroutine(get())
 
 
 def test_the_served_by_header_is_off_by_default_and_names_the_worker(override: Override) -> None:
