@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 from nfp_app.infra import db
 from nfp_app.models import AuthEvent, User
 from tests.resilience.load import Load
+from tests.support import recovery as recovery_times
 from tests.support.accounts import PASSWORD, unique_name
 from tests.support.api import Account, bearer, login, signup
 from tests.support.databases import PostgresTemplate
@@ -85,8 +86,8 @@ def _print_counts(load: Load, recovery: dict[str, float], record: Callable[..., 
         record(f"{name} answered", answered)
         record(f"{name} failed", tally.failed)
     for name, seconds in recovery.items():
-        print(f"{name}: {seconds:.2f} s after `pg_ctl start` began")
         record(f"recovery seconds {name}", round(seconds, 3))
+        recovery_times.record(f"`pg_ctl start` began → {name}", seconds)
 
 
 def _check_nothing_lost(app: LiveApp, load: Load, tokens_before: list[str]) -> None:
