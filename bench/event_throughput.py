@@ -171,12 +171,12 @@ def running_app(work: Path, workers: int, redis_url: str, database_url: str) -> 
         "DATABASE_URL": database_url,
         "SECRET_KEY": secrets.token_urlsafe(48),
         "REFLEX_STATES_WORKDIR": str(work / "states"),
-        "GRANIAN_WORKERS": str(workers),
+        "WEB_WORKERS": str(workers),
         # Backend only: no frontend sets the origin, so name the one the tabs send.
         "ALLOWED_ORIGINS": f"http://localhost:{port}",
     }
     if redis_url:
-        settings |= {"REDIS_URL": redis_url, "REFLEX_REDIS_URL": redis_url}
+        settings["REDIS_URL"] = redis_url
     env = app_env(**settings)
     if not redis_url:
         for name in ("REDIS_URL", "REFLEX_REDIS_URL"):

@@ -54,9 +54,9 @@ def running_app(work: Path) -> Iterator[str]:
         DATABASE_URL=f"sqlite:///{work / 'bench.db'}",
         SECRET_KEY=secrets.token_urlsafe(48),
         REFLEX_STATES_WORKDIR=str(work / "states"),
-        GRANIAN_WORKERS="1",
+        WEB_WORKERS="1",
     )
-    for name in ("BCRYPT_ROUNDS", "REFLEX_REDIS_URL"):
+    for name in ("BCRYPT_ROUNDS", "REDIS_URL", "REFLEX_REDIS_URL"):
         env.pop(name, None)  # the defaults are what is measured: 12 rounds, one worker
     try:
         with prod_app(env=env, log=work / "reflex.log", startup_seconds=300) as base_url:

@@ -37,13 +37,13 @@ def running_app(work: Path, database_url: str, redis_url: str) -> Iterator[str]:
         "DATABASE_URL": database_url or f"sqlite:///{work / 'bench.db'}",
         "SECRET_KEY": secrets.token_urlsafe(48),
         "REFLEX_STATES_WORKDIR": str(work / "states"),
-        "GRANIAN_WORKERS": "2" if redis_url else "1",
+        "WEB_WORKERS": "2" if redis_url else "1",
         "BCRYPT_ROUNDS": "4",  # hashing is not what this measures
         "SIGNUP_IP_LIMIT": "0",
         "THROTTLE_IP_FAILURES": "0",
     }
     if redis_url:
-        settings["REFLEX_REDIS_URL"] = redis_url
+        settings["REDIS_URL"] = redis_url
     env = app_env(**settings)
     try:
         with prod_app(env=env, log=work / "reflex.log", startup_seconds=300) as base_url:

@@ -72,11 +72,11 @@ def running_app(work: Path, checkout: Path, extra: dict[str, str]) -> Iterator[s
         DATABASE_URL=f"sqlite:///{work / 'bench.db'}",
         SECRET_KEY=secrets.token_urlsafe(48),
         REFLEX_STATES_WORKDIR=str(work / "states"),
-        GRANIAN_WORKERS="1",
+        WEB_WORKERS="1",
         THROTTLE_IP_FAILURES="0",
         **extra,
     )
-    for name in ("BCRYPT_ROUNDS", "REFLEX_REDIS_URL"):
+    for name in ("BCRYPT_ROUNDS", "REDIS_URL", "REFLEX_REDIS_URL"):
         env.pop(name, None)  # the defaults are what is measured: 12 rounds, one worker
     log = work / "reflex.log"
     try:

@@ -71,8 +71,8 @@ def _ready(http: httpx.Client) -> httpx.Response:
 def test_readiness_follows_redis(live_app_factory: LiveAppFactory) -> None:
     port = free_port()
     settings = {
-        "REFLEX_REDIS_URL": f"redis://127.0.0.1:{port}/0",
-        "GRANIAN_WORKERS": "1",
+        "REDIS_URL": f"redis://127.0.0.1:{port}/0",
+        "WEB_WORKERS": "1",
         # Probes come by IP address; every other request must name the app's host.
         "ALLOWED_HOSTS": "localhost",
     }

@@ -42,8 +42,7 @@ def redis_app(
     with live_app_factory(
         backend_only=False,
         REDIS_URL=own_redis.url,
-        REFLEX_REDIS_URL=own_redis.url,
-        GRANIAN_WORKERS="2",
+        WEB_WORKERS="2",
     ) as app:
         yield app
 

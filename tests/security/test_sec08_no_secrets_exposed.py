@@ -186,7 +186,7 @@ def test_sec08_redis_holds_no_secret(live_app_factory: LiveAppFactory) -> None:
     url = _redis_url()
     client = redis.Redis.from_url(url)
     client.flushdb()
-    with live_app_factory(REFLEX_REDIS_URL=url) as app:
+    with live_app_factory(REDIS_URL=url) as app:
         username = unique_name("redis8")
         created = httpx.post(app.url("/users/"), json={"username": username, "password": PASSWORD})
         assert created.status_code == 200, created.text

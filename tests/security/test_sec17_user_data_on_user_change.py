@@ -144,7 +144,7 @@ def test_sec17_no_per_user_var_survives_a_change_of_user(
     new session's own values, as stored in Redis."""
     url = os.environ["TEST_REDIS_URL"]
     client = redis.Redis.from_url(url)
-    with live_app_factory(REFLEX_REDIS_URL=url) as app:
+    with live_app_factory(REDIS_URL=url) as app:
         admin, member = unique_name("adm17w"), unique_name("mem17w")
         make_admin(app, admin)
         create_user(app, member)
