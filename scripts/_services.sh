@@ -32,9 +32,12 @@ start_services() {
     pg_port="$(_free_port)"
     redis_port="$(_free_port)"
     echo "== PostgreSQL $(basename "$(dirname "$PG_BIN")") on 127.0.0.1:$pg_port (throwaway)"
-    # initdb refuses to run as root, so the cluster belongs to the postgres user.
+    # initdb refuses to run as root, so the cluster belongs to the postgres user. UTF8 whatever
+    # the machine's locale: a bare image has none, and initdb would pick SQL_ASCII, in which
+    # psycopg2 cannot send a non-ASCII username.
     mkdir "$SERVICES_DIR/pg" "$SERVICES_DIR/sock" && chown postgres "$SERVICES_DIR/pg" "$SERVICES_DIR/sock"
-    runuser -u postgres -- "$PG_BIN/initdb" -D "$SERVICES_DIR/pg" -A trust -U postgres --no-sync >/dev/null
+    runuser -u postgres -- "$PG_BIN/initdb" -D "$SERVICES_DIR/pg" -A trust -U postgres --no-sync \
+        --encoding=UTF8 --no-locale >/dev/null
     runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$SERVICES_DIR/pg" -l "$SERVICES_DIR/pg/server.log" -w \
         -o "-p $pg_port -k $SERVICES_DIR/sock -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" \
         start >/dev/null

@@ -37,7 +37,12 @@ def engine_for(url: str) -> sa.Engine:
         pool_timeout=settings.db_pool_timeout_seconds,
         # SQLAlchemy's "never" is -1.
         pool_recycle=settings.db_pool_recycle_seconds or -1,
-        connect_args={"connect_timeout": settings.db_connect_timeout_seconds},
+        # The app always speaks UTF-8, even to a database created as SQL_ASCII (a machine
+        # without a locale), where psycopg2 would otherwise fail on a non-ASCII username.
+        connect_args={
+            "connect_timeout": settings.db_connect_timeout_seconds,
+            "client_encoding": "utf8",
+        },
     )
 
 

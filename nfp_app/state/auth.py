@@ -53,6 +53,9 @@ class AuthState(rx.State):
     # on_load runs; the session may have ended since, so the old data must not ride along.
     _user: UserView | None = None
     _checked_by: str = ""
+    # True once this tab has dropped its session itself (a check found it gone, or a logout).
+    # A state that Redis lost has it False, like a tab that never checked: see below.
+    _dropped_session: bool = False
     _bind_redirected_at: float = 0.0
 
     def _checked_here(self) -> bool:
@@ -95,6 +98,7 @@ class AuthState(rx.State):
         await self._switch_session(None)
         self._user = None
         self._checked_by = ""
+        self._dropped_session = True
 
     async def _remember(self, session_id: int, user: User) -> None:
         await self._switch_session(session_id)
@@ -105,10 +109,12 @@ class AuthState(rx.State):
 
     async def _signed_out_elsewhere_now(self, session_id: int) -> None:
         """Called by the sign-out push (not an event): the session ended somewhere else."""
-        # None: the tab's state was lost (Redis restarted empty); the worker's record of the
-        # tab is all there is, and signing out a tab that held no session costs nothing.
-        if self._session_id not in (session_id, None):
-            return  # the tab has moved on to another session since
+        # No session and never dropped one: the tab's state was lost (Redis restarted empty),
+        # and the worker's record of the tab is all there is. A tab that dropped the session
+        # itself, or moved on to another one, has already left the page the push would leave.
+        state_lost = self._session_id is None and not self._dropped_session
+        if self._session_id != session_id and not state_lost:
+            return
         await self._forget()
         self.signed_out_elsewhere = True
 

@@ -53,7 +53,12 @@ class PostgresServer:
         for folder in (self.data, self.sockets):
             folder.mkdir()
             shutil.chown(folder, OWNER)
-        _as_owner(str(self._bin / "initdb"), "-D", str(self.data), "-A", "trust", "-U", OWNER)
+        # UTF8 whatever the machine's locale (scripts/_services.sh says why).
+        _as_owner(
+            str(self._bin / "initdb"),
+            *("-D", str(self.data), "-A", "trust", "-U", OWNER),
+            *("--encoding=UTF8", "--no-locale"),
+        )
 
     def start(self) -> None:
         """Start the server and wait until it accepts connections."""
