@@ -18,6 +18,20 @@ class User(SQLModel, table=True):
     # Emails compare case-insensitively, also when two signups race past the service's check.
     __table_args__ = (
         sa.Index("uq_user_email_lower", sa.func.lower(sa.text("email")), unique=True),
+        # The user directory (migration 0005): keyset orders and case-insensitive prefixes.
+        # text_pattern_ops lets PostgreSQL serve LIKE 'prefix%' whatever the collation.
+        sa.Index("ix_user_created_at_id", "created_at", "id"),
+        sa.Index("ix_user_last_login_at_id", "last_login_at", "id"),
+        sa.Index(
+            "ix_user_username_prefix",
+            sa.func.lower(sa.text("username")).label("username_lower"),
+            postgresql_ops={"username_lower": "text_pattern_ops"},
+        ),
+        sa.Index(
+            "ix_user_email_prefix",
+            sa.func.lower(sa.text("email")).label("email_lower"),
+            postgresql_ops={"email_lower": "text_pattern_ops"},
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -1,0 +1,232 @@
+"""The administrators' user directory: search, filters, sorting and keyset pagination.
+
+Pages resume after the last row's (sort key, id), never at an OFFSET, so a deep page costs
+what the first does and rows inserted meanwhile neither repeat nor hide others. Accounts that
+never signed in sort as the oldest sign-ins: first ascending, last descending.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, func, select
+
+from nfp_app.infra.settings import get_settings
+from nfp_app.models import AuthSession, User, UTCDateTime, utcnow
+from nfp_app.services import user_cursor
+
+SortKey = Literal["created", "-created", "last_sign_in", "-last_sign_in"]
+SORT_KEYS: tuple[SortKey, ...] = ("created", "-created", "last_sign_in", "-last_sign_in")
+# Longer than any username or email: a longer prefix can match nothing.
+MAX_QUERY_LENGTH = 254
+
+
+@dataclass(frozen=True, slots=True)
+class UserQuery:
+    """What to list: a username or email prefix, status filters (None: any) and the order."""
+
+    prefix: str = ""
+    active: bool | None = None
+    admin: bool | None = None
+    verified: bool | None = None
+    sort: SortKey = "created"
+
+
+@dataclass(frozen=True, slots=True)
+class UserRow:
+    """One account as the directory shows it: badges, live sessions and the last sign-in."""
+
+    id: int
+    username: str
+    email: str | None
+    is_active: bool
+    is_admin: bool
+    is_verified: bool
+    created_at: dt.datetime
+    last_sign_in_at: dt.datetime | None
+    active_sessions: int
+
+
+@dataclass(frozen=True, slots=True)
+class UserPage:
+    """One page of rows, the number of all matching rows, and where the next page starts."""
+
+    rows: list[UserRow]
+    total: int
+    next_cursor: str | None
+
+
+def _like_prefix(prefix: str) -> str:
+    escaped = prefix.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped + "%"
+
+
+def _filters(query: UserQuery) -> list[Any]:
+    conditions: list[Any] = []
+    if query.prefix:
+        # lower(...) LIKE 'p%' is what the text_pattern_ops indexes of migration 0005 serve.
+        pattern = _like_prefix(query.prefix)
+        conditions.append(
+            sa.or_(
+                func.lower(col(User.username)).like(pattern, escape="\\"),
+                func.lower(col(User.email)).like(pattern, escape="\\"),
+            )
+        )
+    if query.active is not None:
+        conditions.append(col(User.is_active).is_(query.active))
+    if query.admin is not None:
+        conditions.append(col(User.is_admin).is_(query.admin))
+    if query.verified is not None:
+        verified_at = col(User.email_verified_at)
+        conditions.append(verified_at.is_not(None) if query.verified else verified_at.is_(None))
+    return conditions
+
+
+def _sort_column(sort: SortKey) -> Any:
+    return col(User.last_login_at) if "last_sign_in" in sort else col(User.created_at)
+
+
+def _segment(
+    session: Session,
+    conditions: list[Any],
+    *,
+    sort: SortKey,
+    nulls: bool,
+    after: user_cursor.Cursor | None,
+    limit: int,
+) -> Sequence[User]:
+    """Rows whose sort key is NULL (or not), after the cursor: one simple, indexed range."""
+    key = _sort_column(sort)
+    descending = sort.startswith("-")
+    where = [*conditions, key.is_(None) if nulls else key.is_not(None)]
+    if after is not None:
+        last_id = sa.literal(after.user_id, sa.Integer())
+        if nulls:
+            where.append(col(User.id) < last_id if descending else col(User.id) > last_id)
+        else:
+            pair = sa.tuple_(key, col(User.id))
+            bound = sa.tuple_(sa.literal(after.value, UTCDateTime()), last_id)
+            where.append(pair < bound if descending else pair > bound)
+    order = [col(User.id)] if nulls else [key, col(User.id)]
+    statement = select(User).where(*where).limit(limit)
+    statement = statement.order_by(*(o.desc() if descending else o for o in order))
+    return session.exec(statement).all()
+
+
+def _keyset_rows(
+    session: Session,
+    conditions: list[Any],
+    *,
+    sort: SortKey,
+    after: user_cursor.Cursor | None,
+    limit: int,
+) -> list[User]:
+    if "created" in sort:
+        return list(_segment(session, conditions, sort=sort, nulls=False, after=after, limit=limit))
+    # Never signed in (NULL) comes first ascending and last descending.
+    segments = [True, False] if not sort.startswith("-") else [False, True]
+    if after is not None and after.value is None:
+        # The cursor is inside the NULL segment: the non-NULL one is done (or still to come).
+        segments = segments[segments.index(True) :]
+    elif after is not None:
+        segments = segments[segments.index(False) :]
+    rows: list[User] = []
+    for index, nulls in enumerate(segments):
+        start = after if index == 0 else None
+        rows += _segment(session, conditions, sort=sort, nulls=nulls, after=start, limit=limit)
+        if len(rows) >= limit:
+            break
+    return rows[:limit]
+
+
+def _offset_rows(
+    session: Session, conditions: list[Any], *, sort: SortKey, offset: int, limit: int
+) -> list[User]:
+    key = _sort_column(sort)
+    descending = sort.startswith("-")
+    if descending:
+        order = [key.desc().nulls_last(), col(User.id).desc()]
+    else:
+        order = [key.asc().nulls_first(), col(User.id)]
+    statement = select(User).where(*conditions).order_by(*order).offset(offset).limit(limit)
+    return list(session.exec(statement).all())
+
+
+def active_session_counts(
+    *, session: Session, user_ids: list[int], now: dt.datetime
+) -> dict[int, int]:
+    """How many live sessions each of these users has (what `auth_sessions.is_live` accepts)."""
+    if not user_ids:
+        return {}
+    idle_since = now - dt.timedelta(minutes=get_settings().session_idle_minutes)
+    statement = (
+        select(col(AuthSession.user_id), func.count())
+        .where(
+            col(AuthSession.user_id).in_(user_ids),
+            col(AuthSession.revoked_at).is_(None),
+            col(AuthSession.expires_at) > now,
+            sa.or_(
+                col(AuthSession.persistent).is_(True), col(AuthSession.last_seen_at) > idle_since
+            ),
+        )
+        .group_by(col(AuthSession.user_id))
+    )
+    return {user_id: int(count) for user_id, count in session.exec(statement).all()}
+
+
+def _row(user: User, sessions: dict[int, int]) -> UserRow:
+    assert user.id is not None
+    return UserRow(
+        id=user.id,
+        username=user.username,
+        email=user.email,
+        is_active=user.is_active,
+        is_admin=user.is_admin,
+        is_verified=user.email_verified_at is not None,
+        created_at=user.created_at,
+        last_sign_in_at=user.last_login_at,
+        active_sessions=sessions.get(user.id, 0),
+    )
+
+
+def _cursor_after(user: User, sort: SortKey) -> str:
+    assert user.id is not None
+    value = user.last_login_at if "last_sign_in" in sort else user.created_at
+    return user_cursor.encode(user_cursor.Cursor(sort=sort, value=value, user_id=user.id))
+
+
+def list_users(
+    *,
+    session: Session,
+    query: UserQuery,
+    limit: int,
+    cursor: str | None = None,
+    offset: int = 0,
+    now: dt.datetime | None = None,
+) -> UserPage:
+    """One page of matching accounts; raises user_cursor.CursorError for a bad cursor."""
+    conditions = _filters(query)
+    if cursor:
+        after = user_cursor.decode(cursor, sort=query.sort)
+        if "created" in query.sort and after.value is None:
+            raise user_cursor.CursorError()
+        # One row more than asked tells whether a next page exists.
+        users = _keyset_rows(session, conditions, sort=query.sort, after=after, limit=limit + 1)
+    elif offset:
+        users = _offset_rows(session, conditions, sort=query.sort, offset=offset, limit=limit + 1)
+    else:
+        users = _keyset_rows(session, conditions, sort=query.sort, after=None, limit=limit + 1)
+    has_more = len(users) > limit
+    users = users[:limit]
+    total = session.exec(select(func.count()).select_from(User).where(*conditions)).one()
+    ids = [user.id for user in users if user.id is not None]
+    sessions = active_session_counts(session=session, user_ids=ids, now=now or utcnow())
+    return UserPage(
+        rows=[_row(user, sessions) for user in users],
+        total=int(total),
+        next_cursor=_cursor_after(users[-1], query.sort) if has_more and users else None,
+    )
