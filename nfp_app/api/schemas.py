@@ -17,6 +17,7 @@ __all__ = [
     "PasswordReset",
     "Token",
     "UserCreate",
+    "UserListItem",
     "UserPage",
     "UserPublic",
     "UserUpdate",
@@ -76,13 +77,21 @@ class Error(BaseModel):
     detail: str
 
 
-class UserPage(BaseModel):
-    """One page of accounts."""
+class UserListItem(UserPublic):
+    """An account in the administrators' directory: its badges and live sessions too."""
 
-    items: list[UserPublic]
+    is_verified: bool
+    active_sessions: int
+
+
+class UserPage(BaseModel):
+    """One page of accounts; `next_cursor` is None on the last page."""
+
+    items: list[UserListItem]
     total: int
     offset: int
     limit: int
+    next_cursor: str | None
 
 
 class PasswordForgot(BaseModel):

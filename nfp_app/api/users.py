@@ -5,14 +5,24 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request, status
+from fastapi.exceptions import RequestValidationError
 
 from nfp_app.api import errors
 from nfp_app.api.deps import FORBIDDEN, UNAUTHORIZED, Admin, Caller, request_ip
-from nfp_app.api.schemas import Error, Item, UserCreate, UserPage, UserPublic, UserUpdate
+from nfp_app.api.schemas import (
+    Error,
+    Item,
+    UserCreate,
+    UserListItem,
+    UserPage,
+    UserPublic,
+    UserUpdate,
+    is_storable,
+)
 from nfp_app.infra import db, workers
 from nfp_app.infra.settings import get_settings
 from nfp_app.security.policy import PolicyError
-from nfp_app.services import account_changes, accounts, signup
+from nfp_app.services import account_changes, accounts, signup, user_cursor, user_directory
 
 router = APIRouter(prefix="/users", tags=["users"])
 
@@ -71,17 +81,57 @@ async def read_own_items(caller: Caller) -> list[Item]:
     return [Item(item_id="Foo", owner=caller.user.username)]
 
 
+def _query_error(field: str, message: str) -> RequestValidationError:
+    return RequestValidationError(
+        [{"type": "value_error", "loc": ("query", field), "msg": message}]
+    )
+
+
+def _item(row: user_directory.UserRow) -> UserListItem:
+    return UserListItem(
+        id=row.id,
+        username=row.username,
+        email=row.email,
+        is_active=row.is_active,
+        is_admin=row.is_admin,
+        is_verified=row.is_verified,
+        created_at=row.created_at,
+        last_login_at=row.last_sign_in_at,
+        active_sessions=row.active_sessions,
+    )
+
+
 @router.get("/", responses={**UNAUTHORIZED, **FORBIDDEN})
 async def list_users(
     _admin: Admin,
-    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
+    q: Annotated[str, Query(max_length=user_directory.MAX_QUERY_LENGTH)] = "",
+    active: bool | None = None,
+    admin: bool | None = None,
+    verified: bool | None = None,
+    sort: user_directory.SortKey = "created",
+    cursor: Annotated[str | None, Query(max_length=user_cursor.MAX_CURSOR_LENGTH)] = None,
+    offset: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None,
     limit: Annotated[int | None, Query(ge=1, le=MAX_PAGE_SIZE)] = None,
 ) -> UserPage:
-    """Administrators: one page of accounts in creation order."""
+    """Administrators: one page of accounts; follow `next_cursor` for the next one."""
+    if cursor is not None and offset is not None:
+        raise _query_error("cursor", "Pass either cursor or offset, not both.")
+    if not is_storable(q):
+        raise _query_error("q", "must be valid Unicode text without NUL characters")
     size = limit or get_settings().users_page_size
-    users, total = await db.run(accounts.list_users, offset=offset, limit=size)
-    items = [UserPublic.from_user(user) for user in users]
-    return UserPage(items=items, total=total, offset=offset, limit=size)
+    query = user_directory.UserQuery(
+        prefix=q, active=active, admin=admin, verified=verified, sort=sort
+    )
+    try:
+        page = await db.run(
+            user_directory.list_users, query=query, limit=size, cursor=cursor, offset=offset or 0
+        )
+    except user_cursor.CursorError as error:
+        raise _query_error("cursor", str(error)) from None
+    items = [_item(row) for row in page.rows]
+    return UserPage(
+        items=items, total=page.total, offset=offset or 0, limit=size, next_cursor=page.next_cursor
+    )
 
 
 @router.patch(
