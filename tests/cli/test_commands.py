@@ -10,13 +10,13 @@ from dataclasses import dataclass
 
 import pytest
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from nfp_app.infra import db
 from nfp_app.infra.settings import PROJECT_DIR
 from nfp_app.models import AuthSession, User
 from nfp_app.security import passwords
-from nfp_app.services import accounts, auth_sessions
+from nfp_app.services import accounts, auth_sessions, demo_users
 from tests.support.accounts import PASSWORD
 
 pytestmark = [pytest.mark.cli]
@@ -232,6 +232,7 @@ def test_every_command_has_help(cli: Cli) -> None:
         "delete",
         "list-users",
         "revoke-sessions",
+        "seed-demo",
     ]
     run = cli("--help")
     assert run.code == OK
@@ -250,3 +251,66 @@ def test_unmigrated_database_is_a_clear_error(cli: Cli, tmp_path: object) -> Non
     assert run.code == CONFIG
     assert "database problem" in run.err
     assert "Traceback" not in run.err
+
+
+def _all_users(engine: sa.Engine) -> list[User]:
+    with Session(engine) as session:
+        return list(session.exec(select(User).order_by(col(User.id))).all())
+
+
+def test_seed_demo_adds_accounts_like_signup_does(cli: Cli, engine: sa.Engine) -> None:
+    assert cli("create-admin", "root", "--email", "root@example.com").code == OK
+    root_before = _user(engine, "root")
+    run = cli("seed-demo", "--users", "200")
+    assert run.code == OK, run.err
+    assert "Added 200 demo users, demo_0000001 to demo_0000200" in run.out
+    assert repr(demo_users.DEMO_PASSWORD) in run.out
+    assert "seeded 200/200 users" in run.err, "not a terminal: progress comes as lines"
+    users = _all_users(engine)
+    assert users[0] == root_before, "existing accounts are not touched"
+    demo = users[1:]
+    assert [user.username for user in demo] == [f"demo_{n:07d}" for n in range(1, 201)]
+    assert all(user.username_key == user.username for user in demo)
+    assert len({user.hashed_password for user in demo}) == 1, "one hash, computed once"
+    assert {user.is_active for user in demo} == {True, False}
+    assert [user.username for user in demo if user.is_admin] == ["demo_0000001"]
+    with_email = [user for user in demo if user.email]
+    assert 0 < len(with_email) < len(demo)
+    assert {user.email_verified_at is None for user in with_email} == {True, False}
+    assert all(user.email_verified_at is None for user in demo if not user.email)
+    assert len({user.created_at.date() for user in demo}) > 100, "spread over the year"
+    disabled = next(user for user in demo if not user.is_active)
+    active = next(user for user in demo if user.is_active and not user.is_admin)
+    with db.session_scope(engine) as session:
+        signed_in = accounts.authenticate(
+            session=session, username=active.username.upper(), password=demo_users.DEMO_PASSWORD
+        )
+        assert signed_in is not None
+        assert signed_in.id == active.id
+        refused = accounts.authenticate(
+            session=session, username=disabled.username, password=demo_users.DEMO_PASSWORD
+        )
+        assert refused is None
+        taken = cli("create-user", active.username.upper())
+        assert (taken.code, "already taken" in taken.err) == (REFUSED, True)
+
+
+def test_seed_demo_continues_after_the_highest_demo_name(cli: Cli, engine: sa.Engine) -> None:
+    assert cli("seed-demo", "--users", "3").code == OK
+    # A hand-made look-alike is an ordinary account, not part of the numbering.
+    assert cli("create-user", "demo_12x4567").code == OK
+    again = cli("seed-demo", "--users", "2")
+    assert again.code == OK, again.err
+    assert "demo_0000004 to demo_0000005" in again.out
+    names = [user.username for user in _all_users(engine)]
+    assert names == [f"demo_{n:07d}" for n in (1, 2, 3)] + ["demo_12x4567"] + [
+        "demo_0000004",
+        "demo_0000005",
+    ]
+
+
+def test_seed_demo_is_refused_in_production(cli: Cli, engine: sa.Engine) -> None:
+    run = cli("seed-demo", "--users", "5", REFLEX_ENV_MODE="prod")
+    assert (run.code, "refused in production" in run.err) == (REFUSED, True)
+    assert cli("seed-demo", "--users", "0").code == USAGE
+    assert _all_users(engine) == []
