@@ -23,6 +23,7 @@ from nfp_app.infra import db, workers
 from nfp_app.infra.settings import get_settings
 from nfp_app.security.policy import PolicyError
 from nfp_app.services import account_changes, accounts, signup, user_cursor, user_directory
+from nfp_app.services.user_directory_types import MAX_QUERY_LENGTH, SortKey, UserQuery, UserRow
 
 router = APIRouter(prefix="/users", tags=["users"])
 
@@ -87,7 +88,7 @@ def _query_error(field: str, message: str) -> RequestValidationError:
     )
 
 
-def _item(row: user_directory.UserRow) -> UserListItem:
+def _item(row: UserRow) -> UserListItem:
     return UserListItem(
         id=row.id,
         username=row.username,
@@ -104,11 +105,11 @@ def _item(row: user_directory.UserRow) -> UserListItem:
 @router.get("/", responses={**UNAUTHORIZED, **FORBIDDEN})
 async def list_users(
     _admin: Admin,
-    q: Annotated[str, Query(max_length=user_directory.MAX_QUERY_LENGTH)] = "",
+    q: Annotated[str, Query(max_length=MAX_QUERY_LENGTH)] = "",
     active: bool | None = None,
     admin: bool | None = None,
     verified: bool | None = None,
-    sort: user_directory.SortKey = "created",
+    sort: SortKey = "created",
     cursor: Annotated[str | None, Query(max_length=user_cursor.MAX_CURSOR_LENGTH)] = None,
     offset: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None,
     limit: Annotated[int | None, Query(ge=1, le=MAX_PAGE_SIZE)] = None,
@@ -119,9 +120,7 @@ async def list_users(
     if not is_storable(q):
         raise _query_error("q", "must be valid Unicode text without NUL characters")
     size = limit or get_settings().users_page_size
-    query = user_directory.UserQuery(
-        prefix=q, active=active, admin=admin, verified=verified, sort=sort
-    )
+    query = UserQuery(prefix=q, active=active, admin=admin, verified=verified, sort=sort)
     try:
         page = await db.run(
             user_directory.list_users, query=query, limit=size, cursor=cursor, offset=offset or 0

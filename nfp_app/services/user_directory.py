@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
@@ -18,46 +17,12 @@ from sqlmodel import Session, col, func, select
 from nfp_app.infra.settings import get_settings
 from nfp_app.models import AuthSession, User, UTCDateTime, utcnow
 from nfp_app.services import user_cursor
-
-SortKey = Literal["created", "-created", "last_sign_in", "-last_sign_in"]
-SORT_KEYS: tuple[SortKey, ...] = ("created", "-created", "last_sign_in", "-last_sign_in")
-# Longer than any username or email: a longer prefix can match nothing.
-MAX_QUERY_LENGTH = 254
-
-
-@dataclass(frozen=True, slots=True)
-class UserQuery:
-    """What to list: a username or email prefix, status filters (None: any) and the order."""
-
-    prefix: str = ""
-    active: bool | None = None
-    admin: bool | None = None
-    verified: bool | None = None
-    sort: SortKey = "created"
-
-
-@dataclass(frozen=True, slots=True)
-class UserRow:
-    """One account as the directory shows it: badges, live sessions and the last sign-in."""
-
-    id: int
-    username: str
-    email: str | None
-    is_active: bool
-    is_admin: bool
-    is_verified: bool
-    created_at: dt.datetime
-    last_sign_in_at: dt.datetime | None
-    active_sessions: int
-
-
-@dataclass(frozen=True, slots=True)
-class UserPage:
-    """One page of rows, the number of all matching rows, and where the next page starts."""
-
-    rows: list[UserRow]
-    total: int
-    next_cursor: str | None
+from nfp_app.services.user_directory_types import (
+    SortKey,
+    UserPage,
+    UserQuery,
+    UserRow,
+)
 
 
 def _like_prefix(prefix: str) -> str:

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from nfp_app.models import AuthSession, User
 from nfp_app.services import user_cursor, user_directory
-from nfp_app.services.user_directory import SORT_KEYS, SortKey, UserQuery
+from nfp_app.services.user_directory_types import SORT_KEYS, SortKey, UserQuery
 
 BASE = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 PAGE = 200
