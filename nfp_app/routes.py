@@ -9,6 +9,10 @@ LOGIN = "/login"
 SIGNUP = "/signup"
 ADMIN = "/admin"
 ACCOUNT = "/account"
+# The administrators' console: the overview is ADMIN itself.
+ADMIN_USERS = "/admin/users"
+ADMIN_USER = "/admin/users/[user_id]"
+ADMIN_AUDIT = "/admin/audit"
 FORGOT_PASSWORD = "/forgot-password"
 RESET_PASSWORD = "/reset-password"
 VERIFY_EMAIL = "/verify-email"
@@ -23,6 +27,11 @@ AUTH_PREFIX = "/auth"
 AUTH_BIND = f"{AUTH_PREFIX}/bind"
 AUTH_SESSION = f"{AUTH_PREFIX}/session"
 AUTH_LOGOUT = f"{AUTH_PREFIX}/logout"
+
+
+def admin_user(user_id: int | str) -> str:
+    """The console's page of one account."""
+    return f"{ADMIN_USERS}/{user_id}"
 
 
 def login_then(path: str) -> str:

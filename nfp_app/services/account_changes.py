@@ -18,7 +18,10 @@ class LastAdminError(AccountError):
     """The change would leave no active administrator."""
 
     def __init__(self) -> None:
-        super().__init__("That would leave no active administrator.")
+        super().__init__(
+            "That would leave no active administrator: this is the last one. "
+            "Make another account an administrator first."
+        )
 
 
 def _require_user(session: Session, user_id: int) -> User:
@@ -91,7 +94,7 @@ def notify_email_change(
 
 
 def set_active(
-    *, session: Session, user_id: int, active: bool, actor: str = "", ip: str = ""
+    *, session: Session, user_id: int, active: bool, actor: str = "", ip: str = "", note: str = ""
 ) -> User:
     """Enable or disable an account; disabling ends all its auth_sessions."""
     user = _require_user(session, user_id)
@@ -101,23 +104,25 @@ def set_active(
     user.is_active = active
     session.add(user)
     audit.record_change(
-        session, "user_enable" if active else "user_disable", user, actor=actor, ip=ip
+        session, "user_enable" if active else "user_disable", user, actor=actor, ip=ip, note=note
     )
     session.flush()
     return user
 
 
 def set_admin(
-    *, session: Session, user_id: int, admin: bool, actor: str = "", ip: str = ""
+    *, session: Session, user_id: int, admin: bool, actor: str = "", ip: str = "", note: str = ""
 ) -> User:
-    """Grant or withdraw administrator rights."""
+    """Grant or withdraw administrator rights; withdrawing them ends the account's sessions."""
     user = _require_user(session, user_id)
-    if not admin:
+    if not admin and user.is_admin:
         _guard_last_admin(session, user)
+        # Open console tabs lose access at once (the sign-out push); the next sign-in is a user's.
+        session_ends.revoke_all(session=session, user_id=user_id)
     user.is_admin = admin
     session.add(user)
     audit.record_change(
-        session, "user_promote" if admin else "user_demote", user, actor=actor, ip=ip
+        session, "user_promote" if admin else "user_demote", user, actor=actor, ip=ip, note=note
     )
     session.flush()
     return user
@@ -131,33 +136,39 @@ def update_status(
     admin: bool | None = None,
     actor: str = "",
     ip: str = "",
+    note: str = "",
 ) -> User:
     """Change whether an account is active and whether it is an administrator, in one go."""
     user = _require_user(session, user_id)
+    where = {"actor": actor, "ip": ip, "note": note}
     if active is not None:
-        user = set_active(session=session, user_id=user_id, active=active, actor=actor, ip=ip)
+        user = set_active(session=session, user_id=user_id, active=active, **where)
     if admin is not None:
-        user = set_admin(session=session, user_id=user_id, admin=admin, actor=actor, ip=ip)
+        user = set_admin(session=session, user_id=user_id, admin=admin, **where)
     return user
 
 
-def revoke_sessions(*, session: Session, user_id: int, actor: str = "", ip: str = "") -> User:
+def revoke_sessions(
+    *, session: Session, user_id: int, actor: str = "", ip: str = "", note: str = ""
+) -> User:
     """End every session and token of a user; they must sign in again."""
     user = _require_user(session, user_id)
     session_ends.revoke_all(session=session, user_id=user_id)
-    audit.record_change(session, "sessions_revoke", user, actor=actor, ip=ip)
+    audit.record_change(session, "sessions_revoke", user, actor=actor, ip=ip, note=note)
     session.flush()
     return user
 
 
-def delete_user(*, session: Session, user_id: int, actor: str = "", ip: str = "") -> None:
+def delete_user(
+    *, session: Session, user_id: int, actor: str = "", ip: str = "", note: str = ""
+) -> None:
     """Delete an account; its sessions go with it (ON DELETE CASCADE)."""
     user = _require_user(session, user_id)
     _guard_last_admin(session, user)
     # Revoke explicitly too: SQLite enforces the cascade only with foreign keys switched on.
     session_ends.revoke_all(session=session, user_id=user_id)
     # Written before the delete; the foreign key then turns user_id to NULL, the name stays.
-    audit.record_change(session, "user_delete", user, actor=actor, ip=ip)
+    audit.record_change(session, "user_delete", user, actor=actor, ip=ip, note=note)
     session.flush()
     session.delete(user)
     session.flush()

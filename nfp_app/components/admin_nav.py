@@ -1,0 +1,47 @@
+"""The console's tabs (Overview, Users, Audit log), shown to administrators only."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from nfp_app import routes
+from nfp_app.state.admin_console import AdminConsoleState
+
+TABS = (
+    ("Overview", routes.ADMIN, "console-tab-overview"),
+    ("Users", routes.ADMIN_USERS, "console-tab-users"),
+    ("Audit log", routes.ADMIN_AUDIT, "console-tab-audit"),
+)
+
+
+def console_tabs(current: str) -> rx.Component:
+    """Links between the console's pages; `current` is the route of this page."""
+    return rx.el.nav(
+        rx.hstack(
+            *[
+                rx.link(
+                    title,
+                    href=route,
+                    id=tab_id,
+                    size="2",
+                    weight="bold" if route == current else "regular",
+                    aria_current="page" if route == current else None,
+                    padding_x="0.5rem",
+                    padding_y="0.25rem",
+                    border_bottom="2px solid var(--accent-9)" if route == current else "none",
+                )
+                for title, route, tab_id in TABS
+            ],
+            spacing="3",
+        ),
+        aria_label="Administration",
+        id="console-tabs",
+    )
+
+
+def console_only(current: str, *children: rx.Component) -> rx.Component:
+    """The tabs and `children`, rendered only once the server confirmed an administrator."""
+    return rx.cond(
+        AdminConsoleState.is_admin,
+        rx.vstack(console_tabs(current), *children, spacing="4", width="100%"),
+    )

@@ -1,0 +1,52 @@
+"""AdminConsoleState: the base of every console page state; data only for a live admin.
+
+Any client can call any handler with any arguments, so each console handler starts with
+`await self._require_admin()`. What a handler loads lives in "_" vars and reaches the browser
+only through computed vars that check `_console_is_mine()`: Reflex hands a tab's stored state
+to anyone connecting with its client token, before any on_load has run.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from nfp_app.models import User
+from nfp_app.state.auth import AuthState
+
+
+class AdminConsoleState(AuthState):
+    """Shared by the console's page states; it has no vars a browser sees."""
+
+    # The session the console data was loaded for (see AdminState._loaded_for).
+    _console_for: int | None = None
+    # Whether the last check found an administrator (regular users see their own summary).
+    _admin_checked: bool = False
+
+    def _console_is_mine(self) -> bool:
+        """Whether the loaded console data belongs to this connection's checked admin session."""
+        return (
+            self._admin_checked
+            and self._checked_here()
+            and self._console_for is not None
+            and self._console_for == self._session_id
+        )
+
+    @rx.var(cache=False)
+    def is_admin(self) -> bool:
+        """Whether this connection checked an administrator's session; gates the console."""
+        return self._console_is_mine()
+
+    async def _require_admin(self) -> User | None:
+        """The live administrator of this tab, or None (data cleared, nothing loaded)."""
+        user = await self._require_login()
+        if user is None or not user.is_admin:
+            self._admin_checked = False
+            self._console_for = None
+            return None
+        self._admin_checked = True
+        self._console_for = self._session_id
+        return user
+
+    def _not_admin_redirect(self) -> rx.event.EventSpec | None:
+        """After a refused `_require_admin`: signed out goes to /login, a user stays put."""
+        return self._login_redirect() if self.user is None else None
