@@ -10,11 +10,14 @@ from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 import reflex as rx
+from reflex.app import default_backend_exception_handler
 from reflex.istate.data import HeaderData
 from reflex.state import State
+from reflex.utils import prerequisites
 from reflex_base.components.component import field
 from reflex_base.event import EventHandler, no_args_event_spec
 from reflex_base.event.context import EventContext
+from reflex_base.utils import log as reflex_log
 from reflex_components_core.el.elements.base import BaseHTML
 from reflex_components_core.el.elements.media import Img
 from starlette.types import ASGIApp
@@ -117,3 +120,27 @@ def current_event_ids(header: str) -> tuple[str, str] | None:
     headers = context.router_data.get("headers")
     value = headers.get(header, "") if isinstance(headers, dict) else ""
     return context.txid, str(value)
+
+
+def reflex_exception_event(exception: Exception) -> rx.event.EventSpec:
+    """What Reflex itself sends the browser for an event's exception (its default handler)."""
+    return default_backend_exception_handler(exception)
+
+
+def use_json_for_reflex_logs() -> bool:
+    """Make Reflex's own log records in this worker JSON; False when they already were."""
+    if reflex_log.is_json_mode():
+        return False
+    reflex_log.set_json_mode(True)
+    return True
+
+
+def reflex_uses_redis() -> bool:
+    """Whether Reflex keeps its state in Redis (its config has a redis_url)."""
+    return prerequisites.check_redis_used()
+
+
+async def reflex_redis_is_up() -> bool:
+    """Reflex's own /_health check of Redis: its long-lived client, pinged."""
+    status = await prerequisites.get_redis_status()
+    return bool(status.get("redis"))

@@ -14,11 +14,11 @@ from typing import Literal
 
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from reflex.utils import prerequisites
 from sqlalchemy.exc import SQLAlchemyError
 
 from nfp_app.infra import db
 from nfp_app.infra.settings import get_settings
+from nfp_app.reflex_compat import reflex_redis_is_up, reflex_uses_redis
 
 CheckResult = Literal["ok", "failed", "timeout", "behind", "not configured"]
 
@@ -53,7 +53,7 @@ def _database_and_migrations() -> tuple[CheckResult, CheckResult]:
 
 def redis_configured() -> bool:
     """Whether the app uses Redis: REDIS_URL, which rxconfig.py hands to Reflex as redis_url."""
-    return prerequisites.check_redis_used()
+    return reflex_uses_redis()
 
 
 async def _database_check(seconds: float) -> tuple[CheckResult, CheckResult]:
@@ -68,11 +68,10 @@ async def _redis_check(seconds: float) -> CheckResult:
     if not redis_configured():
         return "not configured"
     try:
-        # Reflex's own /_health check: one long-lived client, pinged.
-        status = await asyncio.wait_for(prerequisites.get_redis_status(), seconds)
+        up = await asyncio.wait_for(reflex_redis_is_up(), seconds)
     except TimeoutError:
         return "timeout"
-    return "ok" if status.get("redis") else "failed"
+    return "ok" if up else "failed"
 
 
 async def readiness() -> Readiness:

@@ -16,10 +16,8 @@ import logging
 import sys
 from typing import Any
 
-from reflex_base.utils import log as reflex_log
-
 from nfp_app.infra.settings import Settings
-from nfp_app.reflex_compat import current_event_ids
+from nfp_app.reflex_compat import current_event_ids, use_json_for_reflex_logs
 
 # The id of the HTTP request or websocket connection being served (see request_log.py).
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
@@ -93,8 +91,7 @@ def configure_logging(settings: Settings) -> None:
     _ROOT.setLevel(logging.INFO)
     # Reflex's managed sinks (or the root logger) must not print the same record again.
     _ROOT.propagate = False
-    if as_json and not reflex_log.is_json_mode():
-        # Reflex's records in this worker become JSON; the CLI's own lines (the startup banner,
-        # Granian) only with REFLEX_LOG_JSON=true set before `reflex run`.
-        reflex_log.set_json_mode(True)
+    # Reflex's records in this worker become JSON; the CLI's own lines (the startup banner,
+    # Granian) only with REFLEX_LOG_JSON=true set before `reflex run`.
+    if as_json and use_json_for_reflex_logs():
         _ROOT.warning("set REFLEX_LOG_JSON=true so that Reflex's own lines are JSON too")

@@ -163,40 +163,26 @@ def delete_user(*, session: Session, user_id: int, reason: str, acting: Acting) 
 
 
 def _bulk(
-    session: Session,
-    user_ids: Sequence[int],
-    reason: str,
-    acting: Acting,
-    *,
-    disable: bool,
+    session: Session, user_ids: Sequence[int], reason: str, acting: Acting, *, disable: bool
 ) -> BulkResult:
-    note = _note(check_reason(reason))
+    where = {"actor": acting.actor, "ip": acting.ip, "note": _note(check_reason(reason))}
     if len(user_ids) > MAX_BULK:
         raise AccountError(f"Select at most {MAX_BULK} accounts at a time.")
     result = BulkResult()
     users = session.exec(select(User).where(col(User.id).in_(list(user_ids)))).all()
     for user in sorted(users, key=lambda user: user.id or 0):
         assert user.id is not None
+        if disable and not user.is_active:
+            continue  # already disabled: nothing to change, nothing to audit
         try:
             if disable:
-                if not user.is_active:
-                    continue
-                account_changes.set_active(
-                    session=session,
-                    user_id=user.id,
-                    active=False,
-                    actor=acting.actor,
-                    ip=acting.ip,
-                    note=note,
-                )
+                account_changes.set_active(session=session, user_id=user.id, active=False, **where)
             else:
-                account_changes.revoke_sessions(
-                    session=session, user_id=user.id, actor=acting.actor, ip=acting.ip, note=note
-                )
+                account_changes.revoke_sessions(session=session, user_id=user.id, **where)
         except AccountError as error:
             result.refused.append((user.username, error.message))
-            continue
-        result.done.append(user.username)
+        else:
+            result.done.append(user.username)
     return result
 
 

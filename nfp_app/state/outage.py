@@ -7,11 +7,10 @@ Reflex checks its signature by evaluating them in its own module.
 
 import logging
 
-from reflex.app import default_backend_exception_handler
-from reflex_base.event import EventSpec
-from reflex_components_sonner.toast import toast
+import reflex as rx
 
 from nfp_app.infra.outage import UNAVAILABLE_MESSAGE, is_service_unavailable
+from nfp_app.reflex_compat import reflex_exception_event
 
 logger = logging.getLogger("nfp_app.outage")
 # The notice's id: repeated failures update one notice instead of stacking many.
@@ -20,9 +19,9 @@ UNAVAILABLE_TOAST_ID = "service_unavailable"
 UNAVAILABLE_TOAST_MS = 10_000
 
 
-def unavailable_notice() -> EventSpec:
+def unavailable_notice() -> rx.event.EventSpec:
     """The notice a page shows while the database cannot be reached."""
-    return toast(
+    return rx.toast(
         "Temporarily unavailable",
         level="warning",
         fallback_to_alert=True,
@@ -33,10 +32,10 @@ def unavailable_notice() -> EventSpec:
     )
 
 
-def handle_backend_exception(exception: Exception) -> EventSpec:
+def handle_backend_exception(exception: Exception) -> rx.event.EventSpec:
     """The app's backend exception handler: a database or Redis outage is news, not a bug."""
     if is_service_unavailable(exception):
         # One line without a traceback: the outage shows in /readyz and the database's logs.
         logger.warning("database or Redis unavailable: %s", type(exception).__name__)
         return unavailable_notice()
-    return default_backend_exception_handler(exception)
+    return reflex_exception_event(exception)

@@ -75,3 +75,15 @@ def test_every_module_is_small() -> None:
         module: n for module, path in _modules() if (n := len(path.read_text().splitlines())) > 200
     }
     assert long == {}
+
+
+def test_reflex_internals_only_in_reflex_compat() -> None:
+    """Reflex's internals are touched in one module, which a version test guards."""
+    public = {"reflex", "reflex.config", "reflex.config.get_config"}
+    for module, path in _modules():
+        if module == "nfp_app.reflex_compat":
+            continue
+        for imported in _imports(path):
+            root = imported.split(".")[0]
+            if root.startswith("reflex") and imported not in public:
+                raise AssertionError(f"{module} imports {imported}: move it to reflex_compat.py")
