@@ -1,0 +1,82 @@
+"""Bulk actions on the selected rows of the user list, each confirmed with a reason."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from nfp_app.components.form_field import error_callout
+from nfp_app.services.admin_actions import REASON_MAX_LENGTH
+from nfp_app.state.admin_users import AdminUsersState
+
+
+def bulk_bar() -> rx.Component:
+    """The bulk buttons and what the last bulk action did."""
+    state = AdminUsersState
+    return rx.vstack(
+        rx.hstack(
+            rx.button(
+                "Disable selected",
+                id="bulk-disable",
+                on_click=state.ask_bulk("disable"),
+                color_scheme="red",
+                variant="soft",
+            ),
+            rx.button(
+                "Revoke sessions of selected",
+                id="bulk-revoke",
+                on_click=state.ask_bulk("revoke"),
+                variant="soft",
+            ),
+            spacing="2",
+        ),
+        rx.cond(
+            state.bulk_message != "",
+            rx.callout(state.bulk_message, icon="info", role="status", id="bulk-message"),
+        ),
+        width="100%",
+    )
+
+
+def bulk_dialog() -> rx.Component:
+    """The confirmation of a bulk action: the reason goes into every account's audit entry."""
+    state = AdminUsersState
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(
+                rx.cond(
+                    state.bulk_action == "disable",
+                    "Disable the selected accounts?",
+                    "End every session of the selected accounts?",
+                )
+            ),
+            rx.dialog.description(
+                "Give a reason: it is written to the audit log of each account.", size="2"
+            ),
+            rx.form(
+                rx.vstack(
+                    rx.el.label("Reason", html_for="reason-input", font_weight="500"),
+                    rx.input(
+                        id="reason-input",
+                        name="reason",
+                        required=True,
+                        max_length=REASON_MAX_LENGTH,
+                        auto_complete="off",
+                        width="100%",
+                    ),
+                    error_callout(state.bulk_error, callout_id="bulk-error"),
+                    rx.hstack(
+                        rx.dialog.close(rx.button("Cancel", type="button", variant="soft")),
+                        rx.button("Confirm", type="submit", id="confirm-bulk", color_scheme="red"),
+                        justify="end",
+                        width="100%",
+                    ),
+                    spacing="3",
+                    margin_top="0.75rem",
+                ),
+                on_submit=state.confirm_bulk,
+                method="post",
+            ),
+        ),
+        open=state.bulk_action != "",
+        on_open_change=state.dialog_open_change,
+    )
