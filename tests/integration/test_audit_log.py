@@ -8,7 +8,7 @@ import io
 
 import pytest
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from nfp_app.models import AuthEvent, User
 from nfp_app.services import audit_cursor, audit_export, audit_log
@@ -109,14 +109,8 @@ def test_bad_filters_are_refused_clearly(
 
 def test_keyset_walk_with_inserts_between_pages(session: Session) -> None:
     _insert(session, [_event(i, event="login" if i % 2 else "logout") for i in range(3000)])
-    expected = [
-        row.id
-        for row in session.execute(
-            sa.select(AuthEvent.id).order_by(  # type: ignore[call-overload]
-                sa.desc(AuthEvent.created_at), sa.desc(AuthEvent.id)
-            )
-        )
-    ]
+    newest_first = [col(AuthEvent.created_at).desc(), col(AuthEvent.id).desc()]
+    expected = list(session.exec(select(col(AuthEvent.id)).order_by(*newest_first)).all())
     seen: list[int] = []
     cursor: str | None = None
     for page_number in range(100):
