@@ -128,7 +128,8 @@ class AdminAuditState(AdminConsoleState):
             name = await db.run(_user_name, user_id=query.user_id)
             self.filter_username = name or ""
             if name is None:
-                self.message = f"User #{query.user_id} no longer exists; showing their events."
+                # A deleted account's events keep its username but lose the id (SET NULL).
+                self.message = f"No account has the id {query.user_id} (any more)."
         await self._start(query)
         return None
 
@@ -137,7 +138,8 @@ class AdminAuditState(AdminConsoleState):
         """Filter by the form's username, type, outcome, IP and dates; back to the first page."""
         if await self._require_admin() is None:
             return self._not_admin_redirect()
-        fields = {key: str(form_data.get(key, "") or "")[:256] for key in FIELDS}
+        form = form_data if isinstance(form_data, dict) else {}
+        fields = {key: str(form.get(key) or "")[:256] for key in FIELDS}
         self.filter_username, self.filter_type = fields["username"], fields["type"]
         self.filter_outcome, self.filter_ip = fields["outcome"], fields["ip"]
         self.filter_since, self.filter_until = fields["since"], fields["until"]

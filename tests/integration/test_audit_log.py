@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from nfp_app.models import AuthEvent, User
 from nfp_app.services import audit_cursor, audit_export, audit_log
 from nfp_app.services.audit_log import AuditQuery
+from nfp_app.state.audit_filters import FilterError, query_from_form
 
 BASE = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
 
@@ -182,3 +183,35 @@ def test_csv_walks_pages_and_stops_at_the_cap(session: Session) -> None:
     assert (capped.row_count, capped.truncated) == (1200, True)
     rows = list(csv.reader(io.StringIO(capped.text)))[1:]
     assert [r[4] for r in rows] == [r[4] for r in list(csv.reader(io.StringIO(full.text)))[1:1201]]
+
+
+@pytest.mark.parametrize(
+    ("fields", "says"),
+    [
+        ({"since": "01/03/2026"}, "The from date must look like 2026-03-01."),
+        ({"until": "tomorrow"}, "The to date must look like 2026-03-01."),
+        (
+            {"since": "2026-03-05", "until": "2026-03-01"},
+            "The 'to' date is before the 'from' date.",
+        ),
+        ({"until": "9999-12-31"}, "The 'to' date is too far in the future."),
+        ({"type": "hack"}, "Unknown event type; valid types: signup, login"),
+        ({"outcome": "x"}, "Unknown outcome; valid ones: success, failure, throttled."),
+        ({"username": "nobody"}, "No user is named 'nobody'."),
+        ({"ip": "1" * 65}, "An IP address has at most 64 characters."),
+    ],
+)
+def test_console_filter_form_refusals(session: Session, fields: dict[str, str], says: str) -> None:
+    with pytest.raises(FilterError) as refused:
+        query_from_form(session=session, fields=fields)
+    assert refused.value.message.startswith(says)
+
+
+def test_console_filter_form_dates_are_whole_utc_days(session: Session) -> None:
+    dana = _user(session, "dana")
+    fields = {"username": " DANA ", "type": "login", "since": "2026-03-01", "until": "2026-03-01"}
+    query = query_from_form(session=session, fields=fields)
+    assert query == AuditQuery(
+        user_id=dana, event="login", since=BASE, until=BASE + dt.timedelta(days=1)
+    )
+    assert query_from_form(session=session, fields={"type": "", "ip": ""}) == AuditQuery()
