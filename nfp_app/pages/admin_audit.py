@@ -26,7 +26,13 @@ def _choice(
         name=name,
         id=element_id,
         default_value=value,
-        style={"padding": "0.25rem 0.5rem", "minHeight": "2rem"},
+        style={
+            "padding": "0.25rem 0.5rem",
+            "minHeight": "2rem",
+            "border": "1px solid var(--gray-7)",
+            "borderRadius": "var(--radius-2)",
+            "background": "var(--color-surface)",
+        },
     )
 
 
@@ -120,11 +126,17 @@ def audit_table() -> rx.Component:
 def admin_audit_page() -> rx.Component:
     """Administrators only: nothing renders until the server confirmed one."""
     return signed_in_frame(
-        console_only(
-            routes.ADMIN_AUDIT,
-            rx.heading("Audit log", size="5", as_="h1"),
-            filter_form(),
-            rx.text(AdminAuditState.message, id="audit-message", size="2", role="status"),
-            audit_table(),
+        rx.box(
+            console_only(
+                routes.ADMIN_AUDIT,
+                rx.heading("Audit log", size="5", as_="h1"),
+                filter_form(),
+                rx.text(AdminAuditState.message, id="audit-message", size="2", role="status"),
+                audit_table(),
+            ),
+            width="100%",
+            max_width="80rem",
+            padding="1rem",
+            margin_x="auto",
         ),
     )
