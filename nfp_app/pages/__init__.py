@@ -11,6 +11,7 @@ import reflex as rx
 from nfp_app import routes
 from nfp_app.pages.account import account_page
 from nfp_app.pages.admin import admin_page
+from nfp_app.pages.admin_audit import admin_audit_page
 from nfp_app.pages.admin_users import admin_users_page
 from nfp_app.pages.email_links import verify_email_page, wasnt_me_page
 from nfp_app.pages.forgot_password import forgot_password_page
@@ -21,6 +22,7 @@ from nfp_app.pages.signup import signup_page
 from nfp_app.state.account import AccountState
 from nfp_app.state.account_password import AccountPasswordState
 from nfp_app.state.admin import AdminState
+from nfp_app.state.admin_audit import AdminAuditState
 from nfp_app.state.admin_users import AdminUsersState
 from nfp_app.state.auth import AuthState
 from nfp_app.state.forgot_password import ForgotPasswordState
@@ -52,6 +54,7 @@ PAGES = (
     Page(signup_page, routes.SIGNUP, "Create an account", SignupState.open_page),
     Page(admin_page, routes.ADMIN, "Home", AdminState.open_page),
     Page(admin_users_page, routes.ADMIN_USERS, "Users", AdminUsersState.open_page),
+    Page(admin_audit_page, routes.ADMIN_AUDIT, "Audit log", AdminAuditState.open_page),
     Page(
         account_page,
         routes.ACCOUNT,

@@ -1,0 +1,142 @@
+"""The /admin/audit page: filter the audit log, page through it, export it as CSV."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from nfp_app import routes
+from nfp_app.components.admin_nav import console_only
+from nfp_app.components.layout import signed_in_frame
+from nfp_app.services.audit_log import EVENTS, OUTCOMES
+from nfp_app.state.admin_audit import AdminAuditState, AuditLine
+
+COLUMNS = ("Time (UTC)", "Event", "Outcome", "User", "IP", "Detail")
+
+
+def _labelled(label: str, control: rx.Component) -> rx.Component:
+    return rx.el.label(rx.text(label, size="1", weight="medium"), control, display="grid", gap="1")
+
+
+def _choice(
+    name: str, element_id: str, options: tuple[str, ...], value: rx.Var[str] | str
+) -> rx.Component:
+    return rx.el.select(
+        rx.el.option("Any", value=""),
+        *[rx.el.option(option.replace("_", " "), value=option) for option in options],
+        name=name,
+        id=element_id,
+        default_value=value,
+        style={
+            "padding": "0.25rem 0.5rem",
+            "minHeight": "2rem",
+            "border": "1px solid var(--gray-7)",
+            "borderRadius": "var(--radius-2)",
+            "background": "var(--color-surface)",
+        },
+    )
+
+
+def _field(name: str, element_id: str, value: rx.Var[str] | str) -> rx.Component:
+    return rx.input(name=name, id=element_id, default_value=value)
+
+
+def _date(name: str, element_id: str, value: rx.Var[str] | str) -> rx.Component:
+    return rx.input(name=name, id=element_id, default_value=value, type="date")
+
+
+def filter_form() -> rx.Component:
+    """Username, event type, outcome, IP and a date range; applied on the server."""
+    state = AdminAuditState
+    return rx.form(
+        rx.flex(
+            _labelled("User", _field("username", "audit-user", state.filter_username)),
+            _labelled("Event type", _choice("type", "audit-type", EVENTS, state.filter_type)),
+            _labelled(
+                "Outcome", _choice("outcome", "audit-outcome", OUTCOMES, state.filter_outcome)
+            ),
+            _labelled("IP", _field("ip", "audit-ip", state.filter_ip)),
+            _labelled("From", _date("since", "audit-since", state.filter_since)),
+            _labelled("To", _date("until", "audit-until", state.filter_until)),
+            rx.button("Apply", type="submit", id="audit-apply"),
+            rx.button(
+                "Export CSV",
+                type="button",
+                id="audit-export",
+                variant="soft",
+                on_click=state.export_csv,
+            ),
+            wrap="wrap",
+            gap="3",
+            align="end",
+        ),
+        on_submit=state.apply_filters,
+        reset_on_submit=False,
+        id="audit-filters",
+    )
+
+
+def _line(line: rx.vars.ObjectVar[AuditLine]) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(line.time, white_space="nowrap"),
+        rx.table.cell(line.event),
+        rx.table.cell(line.outcome),
+        rx.table.cell(line.user),
+        rx.table.cell(line.ip),
+        rx.table.cell(line.detail),
+        key=line.key,
+    )
+
+
+def audit_table() -> rx.Component:
+    """This page of events, newest first, with Previous and Next."""
+    return rx.vstack(
+        rx.table.root(
+            rx.table.header(rx.table.row(*[rx.table.column_header_cell(c) for c in COLUMNS])),
+            rx.table.body(rx.foreach(AdminAuditState.lines, _line)),
+            id="audit-table",
+            width="100%",
+            size="1",
+        ),
+        rx.cond(
+            AdminAuditState.lines.length() == 0,  # type: ignore[union-attr]
+            rx.text("No events match these filters.", size="2", id="audit-empty"),
+        ),
+        rx.hstack(
+            rx.button(
+                "Previous",
+                id="audit-previous",
+                on_click=AdminAuditState.previous_page,
+                disabled=~AdminAuditState.has_previous,
+                variant="soft",
+            ),
+            rx.text(f"Page {AdminAuditState.page_number}", size="2", id="audit-page"),
+            rx.button(
+                "Next",
+                id="audit-next",
+                on_click=AdminAuditState.next_page,
+                disabled=~AdminAuditState.has_next,
+                variant="soft",
+            ),
+            align="center",
+        ),
+        width="100%",
+    )
+
+
+def admin_audit_page() -> rx.Component:
+    """Administrators only: nothing renders until the server confirmed one."""
+    return signed_in_frame(
+        rx.box(
+            console_only(
+                routes.ADMIN_AUDIT,
+                rx.heading("Audit log", size="5", as_="h1"),
+                filter_form(),
+                rx.text(AdminAuditState.message, id="audit-message", size="2", role="status"),
+                audit_table(),
+            ),
+            width="100%",
+            max_width="80rem",
+            padding="1rem",
+            margin_x="auto",
+        ),
+    )
