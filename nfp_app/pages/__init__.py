@@ -11,6 +11,7 @@ import reflex as rx
 from nfp_app import routes
 from nfp_app.pages.account import account_page
 from nfp_app.pages.admin import admin_page
+from nfp_app.pages.admin_user import admin_user_page
 from nfp_app.pages.email_links import verify_email_page, wasnt_me_page
 from nfp_app.pages.forgot_password import forgot_password_page
 from nfp_app.pages.home import home_page
@@ -20,6 +21,7 @@ from nfp_app.pages.signup import signup_page
 from nfp_app.state.account import AccountState
 from nfp_app.state.account_password import AccountPasswordState
 from nfp_app.state.admin import AdminState
+from nfp_app.state.admin_user import AdminUserState
 from nfp_app.state.auth import AuthState
 from nfp_app.state.forgot_password import ForgotPasswordState
 from nfp_app.state.login import LoginState
@@ -49,6 +51,7 @@ PAGES = (
     Page(login_page, routes.LOGIN, "Sign in", LoginState.open_page),
     Page(signup_page, routes.SIGNUP, "Create an account", SignupState.open_page),
     Page(admin_page, routes.ADMIN, "Home", AdminState.open_page),
+    Page(admin_user_page, routes.ADMIN_USER, "User", AdminUserState.open_page),
     Page(
         account_page,
         routes.ACCOUNT,
