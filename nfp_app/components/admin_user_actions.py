@@ -38,6 +38,7 @@ def _action(
         open_dialog=AdminUserState.open_dialog,
         on_open_change=_opener(name),
         refusal=AdminUserState.refusal,
+        confirm_label=label,
     )
 
 
@@ -131,4 +132,5 @@ def revoke_session_button(row: rx.vars.ObjectVar[SessionLine]) -> rx.Component:
         on_open_change=_opener(dialog_id),
         refusal=AdminUserState.refusal,
         hidden={"session_id": row.id},
+        confirm_label="Revoke",
     )

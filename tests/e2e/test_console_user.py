@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from urllib.parse import unquote
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -15,10 +16,17 @@ from nfp_app import routes
 from nfp_app.infra import db
 from nfp_app.models import AuthEvent, User
 from nfp_app.services.account_changes import LastAdminError
-from tests.support.accounts import create_user, make_admin, unique_name
+from tests.support.accounts import PASSWORD, create_user, make_admin, unique_name
 from tests.support.live_app import LiveApp
 from tests.support.mailbox import MAILBOX
-from tests.support.ui import ContextFactory, goto_ready, login, new_page
+from tests.support.ui import (
+    ContextFactory,
+    fill_login,
+    goto_ready,
+    login,
+    login_page_ready,
+    new_page,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
@@ -264,6 +272,17 @@ def test_last_admin_cannot_disable_demote_or_delete_themselves(
             assert _audit(live_app, admin, event) == []
         expect(page.locator("#user-detail-status")).to_contain_text("Administrator")
         expect(page.locator("#action-message")).to_have_count(0)
+
+
+def test_signed_out_visitor_signs_in_and_comes_back(page: Page, live_app: LiveApp) -> None:
+    admin = unique_name("back")
+    make_admin(live_app, admin)
+    path = routes.admin_user(_id(live_app, admin))
+    page.goto(live_app.url(path))
+    login_page_ready(page)
+    assert unquote(page.url).endswith(f"/login?next={path}"), page.url
+    fill_login(page, admin, PASSWORD)
+    expect(page.locator("#user-detail-heading")).to_have_text(admin)
 
 
 def test_unknown_id_shows_no_such_user(page: Page, live_app: LiveApp) -> None:
