@@ -12,6 +12,7 @@ from nfp_app import routes
 from nfp_app.pages.account import account_page
 from nfp_app.pages.admin import admin_page
 from nfp_app.pages.admin_audit import admin_audit_page
+from nfp_app.pages.admin_user import admin_user_page
 from nfp_app.pages.admin_users import admin_users_page
 from nfp_app.pages.email_links import verify_email_page, wasnt_me_page
 from nfp_app.pages.forgot_password import forgot_password_page
@@ -23,6 +24,7 @@ from nfp_app.state.account import AccountState
 from nfp_app.state.account_password import AccountPasswordState
 from nfp_app.state.admin import AdminState
 from nfp_app.state.admin_audit import AdminAuditState
+from nfp_app.state.admin_user import AdminUserState
 from nfp_app.state.admin_users import AdminUsersState
 from nfp_app.state.auth import AuthState
 from nfp_app.state.forgot_password import ForgotPasswordState
@@ -55,6 +57,7 @@ PAGES = (
     Page(admin_page, routes.ADMIN, "Home", AdminState.open_page),
     Page(admin_users_page, routes.ADMIN_USERS, "Users", AdminUsersState.open_page),
     Page(admin_audit_page, routes.ADMIN_AUDIT, "Audit log", AdminAuditState.open_page),
+    Page(admin_user_page, routes.ADMIN_USER, "User", AdminUserState.open_page),
     Page(
         account_page,
         routes.ACCOUNT,

@@ -1,0 +1,63 @@
+"""/admin/users/[user_id]: one account in the console, and the actions on it."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from nfp_app import routes
+from nfp_app.components.admin_nav import console_only
+from nfp_app.components.admin_user_sections import events_card, profile_card, sessions_card
+from nfp_app.components.form_field import notice_callout
+from nfp_app.components.layout import signed_in_frame
+from nfp_app.state.admin_user import AdminUserState
+
+
+def _not_found() -> rx.Component:
+    return rx.callout(
+        rx.vstack(
+            rx.text("No such user.", weight="bold"),
+            rx.link("Back to the user list", href=routes.ADMIN_USERS, id="back-to-users"),
+            spacing="1",
+        ),
+        icon="circle_alert",
+        color_scheme="amber",
+        role="alert",
+        id="user-not-found",
+    )
+
+
+def _account() -> rx.Component:
+    return rx.vstack(
+        rx.heading(
+            AdminUserState.account.username,  # type: ignore[union-attr]
+            size="6",
+            as_="h1",
+            id="user-detail-heading",
+        ),
+        notice_callout(AdminUserState.status, callout_id="action-message"),
+        profile_card(),
+        sessions_card(),
+        events_card(),
+        spacing="4",
+        width="100%",
+    )
+
+
+def admin_user_page() -> rx.Component:
+    """Protected: rendered only once the server has confirmed an administrator."""
+    return signed_in_frame(
+        rx.box(
+            console_only(
+                routes.ADMIN_USERS,
+                rx.cond(
+                    AdminUserState.missing,
+                    _not_found(),
+                    rx.cond(AdminUserState.account, _account(), rx.spinner(size="3")),
+                ),
+            ),
+            width="100%",
+            max_width="70rem",
+            padding="1rem",
+            margin_x="auto",
+        ),
+    )
