@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from nfp_app.api import audit_events, errors, health, me, password, session_cookie, token, users
+from nfp_app.api import (
+    audit_events,
+    errors,
+    health,
+    me,
+    password,
+    session_cookie,
+    token,
+    user_actions,
+    users,
+)
 from nfp_app.infra.settings import get_settings
 
 
@@ -24,6 +34,7 @@ def create_api() -> FastAPI:
     api.include_router(me.router)
     api.include_router(users.router)
     api.include_router(audit_events.router)
+    api.include_router(user_actions.router)
     api.include_router(password.router)
     api.include_router(session_cookie.router)
     api.include_router(session_cookie.well_known)

@@ -3,7 +3,7 @@ and a 503 with Retry-After while the database is unreachable (never a 500 or a t
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import FastAPI, Request, status
 from fastapi.exception_handlers import http_exception_handler
@@ -77,6 +77,8 @@ def install(api: FastAPI) -> None:
     api.add_exception_handler(RedisError, _dependency_error)
 
 
-def validation_error(field: str, message: str) -> RequestValidationError:
-    """A 422 for one body field, in the same shape as FastAPI's own."""
-    return RequestValidationError([{"type": "value_error", "loc": ("body", field), "msg": message}])
+def validation_error(
+    field: str, message: str, where: Literal["body", "query"] = "body"
+) -> RequestValidationError:
+    """A 422 for one body (or query) field, in the same shape as FastAPI's own."""
+    return RequestValidationError([{"type": "value_error", "loc": (where, field), "msg": message}])

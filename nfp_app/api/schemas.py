@@ -8,6 +8,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from nfp_app.models import UserPublic
 from nfp_app.security import policy
+from nfp_app.services.admin_actions import REASON_MAX_LENGTH
 
 __all__ = [
     "Error",
@@ -15,6 +16,7 @@ __all__ = [
     "Message",
     "PasswordForgot",
     "PasswordReset",
+    "Reason",
     "Token",
     "UserCreate",
     "UserListItem",
@@ -43,6 +45,16 @@ _Storable = AfterValidator(_storable)
 UsernameInput = Annotated[str, Field(max_length=policy.USERNAME_INPUT_MAX), _Storable]
 PasswordInput = Annotated[str, Field(max_length=policy.PASSWORD_MAX_LENGTH), _Storable]
 EmailInput = Annotated[str, Field(max_length=policy.EMAIL_INPUT_MAX), _Storable]
+# Far above what admin_actions accepts: longer reasons get its clear message, still a 422.
+REASON_INPUT_MAX = 1000
+ReasonInput = Annotated[
+    str,
+    Field(
+        max_length=REASON_INPUT_MAX,
+        description=f"Why, in one line of at most {REASON_MAX_LENGTH} characters: it goes "
+        "into the audit log with the acting administrator's name.",
+    ),
+]
 
 
 class UserCreate(BaseModel):
@@ -62,6 +74,14 @@ class UserUpdate(BaseModel):
 
     is_active: bool | None = None
     is_admin: bool | None = None
+    # Optional here so existing scripts keep working; stored in the audit entry when given.
+    reason: ReasonInput | None = None
+
+
+class Reason(BaseModel):
+    """Why an administrator acts on an account; it goes into the audit log."""
+
+    reason: ReasonInput
 
 
 class Token(BaseModel):

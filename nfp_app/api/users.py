@@ -1,10 +1,13 @@
-"""The tutorial's user routes, plus administrator paging and account changes."""
+"""The tutorial's user routes, plus the administrators' user directory.
+
+What administrators do to one account (PATCH, DELETE, actions) is in user_actions.py.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Query, Request, status
+from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.exceptions import RequestValidationError
 
 from nfp_app.api import errors
@@ -16,13 +19,12 @@ from nfp_app.api.schemas import (
     UserListItem,
     UserPage,
     UserPublic,
-    UserUpdate,
     is_storable,
 )
 from nfp_app.infra import db, workers
 from nfp_app.infra.settings import get_settings
 from nfp_app.security.policy import PolicyError
-from nfp_app.services import account_changes, accounts, signup, user_cursor, user_directory
+from nfp_app.services import accounts, signup, user_cursor, user_directory
 from nfp_app.services.user_directory_types import MAX_QUERY_LENGTH, SortKey, UserQuery, UserRow
 
 router = APIRouter(prefix="/users", tags=["users"])
@@ -131,35 +133,3 @@ async def list_users(
     return UserPage(
         items=items, total=page.total, offset=offset or 0, limit=size, next_cursor=page.next_cursor
     )
-
-
-@router.patch(
-    "/{user_id}",
-    responses={
-        **UNAUTHORIZED,
-        **FORBIDDEN,
-        404: {"model": Error, "description": "No such user"},
-        409: {"model": Error, "description": "Would leave no active administrator"},
-    },
-)
-async def update_user(
-    request: Request,
-    user_id: Annotated[int, Path(ge=1, le=MAX_ID)],
-    change: UserUpdate,
-    admin: Admin,
-) -> UserPublic:
-    """Administrators: enable or disable an account, grant or withdraw administrator rights."""
-    try:
-        user = await db.run(
-            account_changes.update_status,
-            user_id=user_id,
-            active=change.is_active,
-            admin=change.is_admin,
-            actor=admin.user.username,
-            ip=request_ip(request),
-        )
-    except accounts.UserNotFoundError:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "No such user.") from None
-    except accounts.AccountError as error:
-        raise HTTPException(status.HTTP_409_CONFLICT, error.message) from None
-    return UserPublic.from_user(user)

@@ -20,14 +20,17 @@ from nfp_app.infra.settings import SettingsError, get_settings
 from nfp_app.models import User
 from nfp_app.security.policy import PolicyError
 from nfp_app.services import account_changes, accounts
+from nfp_app.services.admin_actions import REASON_MAX_LENGTH, Acting
 
 PASSWORD_ENV = "NFP_APP_PASSWORD"  # noqa: S105  (a variable name, not a password)
-EXIT_REFUSED, EXIT_NOT_FOUND, EXIT_CONFIG = 1, 3, 4
+EXIT_REFUSED, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_CONFIG = 1, 2, 3, 4
 T = TypeVar("T")
 
 cli = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 Username = Annotated[str, typer.Argument(help="Login name (case-insensitive).")]
 Email = Annotated[str | None, typer.Option(help="Optional email address.")]
+REASON_HELP = f"Why (one line, at most {REASON_MAX_LENGTH} characters); it goes into the audit log."
+Reason = Annotated[str, typer.Option(help=REASON_HELP)]
 
 
 @cli.callback()
@@ -94,4 +97,16 @@ def change_by_name(
     if user is None or user.id is None:
         raise accounts.UserNotFoundError()
     change(session=session, user_id=user.id, actor=actor(), **kwargs)
+    return user
+
+
+def act_by_name(
+    *, session: Session, username: str, action: Callable[..., object], **kwargs: Any
+) -> User:
+    """Look an account up by name (or refuse with exit 3) and apply one admin_actions action,
+    audited as done by `cli:<os user>`."""
+    user = accounts.find_by_username(session=session, username=username)
+    if user is None or user.id is None:
+        raise accounts.UserNotFoundError()
+    action(session=session, user_id=user.id, acting=Acting(actor=actor()), **kwargs)
     return user

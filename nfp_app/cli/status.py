@@ -1,4 +1,7 @@
-"""Commands that change an account's status: enable, disable, promote, demote, end sessions."""
+"""Commands that change an account's status: enable, disable, promote, demote, end sessions.
+
+Each needs a `--reason`, recorded in the audit log with `cli:<os user>` (admin_actions).
+"""
 
 from __future__ import annotations
 
@@ -8,25 +11,27 @@ from typing import Any
 
 import typer
 
-from nfp_app.cli.common import Username, change_by_name, cli, run
-from nfp_app.services import account_changes
+from nfp_app.cli.common import Reason, Username, act_by_name, cli, run
+from nfp_app.services import admin_actions
 
 
 @dataclass(frozen=True)
 class StatusCommand:
-    """One command: its name, help, the past tense it reports with, and the change it makes."""
+    """One command: its name, help, the past tense it reports with, and the action it takes."""
 
     name: str
     help: str
     done: str
-    change: Callable[..., object]
-    arguments: dict[str, Any] = field(default_factory=dict)
+    action: Callable[..., object]
+    arguments: dict[str, Any] = field(default_factory=dict[str, Any])
 
     def register(self) -> None:
         """Add the command to the CLI."""
 
-        def command(username: Username) -> None:
-            user = run(change_by_name, username=username, change=self.change, **self.arguments)
+        def command(username: Username, reason: Reason) -> None:
+            user = run(
+                act_by_name, username=username, action=self.action, reason=reason, **self.arguments
+            )
             typer.echo(f"{self.done} {user.username!r}.")
 
         cli.command(self.name, help=self.help)(command)
@@ -37,35 +42,35 @@ STATUS_COMMANDS = (
         "disable",
         "Disable an account and end its sessions.",
         "Disabled",
-        account_changes.update_status,
+        admin_actions.update_status,
         {"active": False},
     ),
     StatusCommand(
         "enable",
         "Enable a disabled account.",
         "Enabled",
-        account_changes.update_status,
+        admin_actions.update_status,
         {"active": True},
     ),
     StatusCommand(
         "promote",
         "Make a user an administrator.",
         "Promoted",
-        account_changes.update_status,
+        admin_actions.update_status,
         {"admin": True},
     ),
     StatusCommand(
         "demote",
-        "Withdraw administrator rights.",
+        "Withdraw administrator rights; the user's sessions end.",
         "Demoted",
-        account_changes.update_status,
+        admin_actions.update_status,
         {"admin": False},
     ),
     StatusCommand(
         "revoke-sessions",
         "End every session and token of a user; they must sign in again.",
         "Ended all sessions of",
-        account_changes.revoke_sessions,
+        admin_actions.revoke_sessions,
     ),
 )
 

@@ -2,84 +2,29 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from collections.abc import Callable
-from dataclasses import dataclass
-
 import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from nfp_app.infra import db
-from nfp_app.infra.settings import PROJECT_DIR
-from nfp_app.models import AuthSession, User
+from nfp_app.models import User
 from nfp_app.security import passwords
-from nfp_app.services import accounts, auth_sessions, demo_users
+from nfp_app.services import accounts, demo_users
 from tests.support.accounts import PASSWORD
+from tests.support.cli import (
+    CONFIG,
+    NOT_FOUND,
+    OK,
+    REFUSED,
+    USAGE,
+    WHY,
+    Cli,
+    find_user,
+    live_sessions,
+    sign_in,
+)
 
 pytestmark = [pytest.mark.cli]
-
-OK, REFUSED, USAGE, NOT_FOUND, CONFIG = 0, 1, 2, 3, 4
-
-
-@dataclass(frozen=True)
-class Run:
-    """How a command ended."""
-
-    code: int
-    out: str
-    err: str
-
-
-Cli = Callable[..., Run]
-
-
-@pytest.fixture
-def url(engine: sa.Engine) -> str:
-    """The database URL of this test's fresh database."""
-    return engine.url.render_as_string(hide_password=False)
-
-
-@pytest.fixture
-def cli(url: str) -> Cli:
-    """Run the CLI in a new process on this test's database."""
-
-    def run(*args: str, stdin: str = "", password: str | None = PASSWORD, **env: str) -> Run:
-        environment = {**os.environ, "DATABASE_URL": url, **env}
-        environment.pop("NFP_APP_PASSWORD", None)
-        if password is not None:
-            environment["NFP_APP_PASSWORD"] = password
-        done = subprocess.run(
-            [sys.executable, "-m", "nfp_app", *args],
-            cwd=PROJECT_DIR,
-            env=environment,
-            input=stdin,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=60,
-        )
-        return Run(done.returncode, done.stdout, done.stderr)
-
-    return run
-
-
-def _user(engine: sa.Engine, name: str) -> User | None:
-    with Session(engine) as session:
-        return accounts.find_by_username(session=session, username=name)
-
-
-def _live_sessions(engine: sa.Engine, user_id: int) -> int:
-    with Session(engine) as session:
-        rows = session.exec(select(AuthSession).where(AuthSession.user_id == user_id)).all()
-        return sum(row.revoked_at is None for row in rows)
-
-
-def _sign_in(engine: sa.Engine, user: User) -> None:
-    with db.session_scope(engine) as session:
-        auth_sessions.start_api_session(session=session, user=user)
 
 
 def test_create_user_and_admin(cli: Cli, engine: sa.Engine) -> None:
@@ -87,7 +32,7 @@ def test_create_user_and_admin(cli: Cli, engine: sa.Engine) -> None:
     assert run.code == OK, run.err
     assert "Created user 'alice'" in run.out
     assert cli("create-admin", "root").code == OK
-    alice, root = _user(engine, "alice"), _user(engine, "root")
+    alice, root = find_user(engine, "alice"), find_user(engine, "root")
     assert alice is not None
     assert root is not None
     assert (alice.is_admin, root.is_admin, alice.email) == (False, True, "alice@example.com")
@@ -109,10 +54,10 @@ def test_password_is_prompted_twice_without_env(cli: Cli, engine: sa.Engine) -> 
     run = cli("create-user", "carol", password=None, stdin=f"{PASSWORD}\n{PASSWORD}\n")
     assert run.code == OK, run.err
     assert PASSWORD not in run.out + run.err
-    assert _user(engine, "carol") is not None
+    assert find_user(engine, "carol") is not None
     mismatch = cli("create-user", "dave", password=None, stdin="one-password\nanother-one\n")
     assert mismatch.code != OK
-    assert _user(engine, "dave") is None
+    assert find_user(engine, "dave") is None
 
 
 def test_no_password_option(cli: Cli) -> None:
@@ -122,84 +67,84 @@ def test_no_password_option(cli: Cli) -> None:
 
 def test_set_password_ends_sessions(cli: Cli, engine: sa.Engine) -> None:
     assert cli("create-user", "alice").code == OK
-    alice = _user(engine, "alice")
+    alice = find_user(engine, "alice")
     assert alice is not None
     assert alice.id is not None
-    _sign_in(engine, alice)
+    sign_in(engine, alice)
     run = cli("set-password", "Alice", password="a new passphrase")
     assert run.code == OK, run.err
-    changed = _user(engine, "alice")
+    changed = find_user(engine, "alice")
     assert changed is not None
     assert passwords.verify_password("a new passphrase", changed.hashed_password, rounds=4)[0]
     assert changed.password_changed_at > alice.password_changed_at
-    assert _live_sessions(engine, alice.id) == 0
+    assert live_sessions(engine, alice.id) == 0
     assert cli("set-password", "alice", password="short").code == REFUSED
     assert cli("set-password", "nobody").code == NOT_FOUND
 
 
 def test_disable_and_enable(cli: Cli, engine: sa.Engine) -> None:
     assert cli("create-user", "alice").code == OK
-    alice = _user(engine, "alice")
+    alice = find_user(engine, "alice")
     assert alice is not None
     assert alice.id is not None
-    _sign_in(engine, alice)
-    assert cli("disable", "alice").code == OK
-    disabled = _user(engine, "alice")
+    sign_in(engine, alice)
+    assert cli("disable", "alice", *WHY).code == OK
+    disabled = find_user(engine, "alice")
     assert disabled is not None
     assert disabled.is_active is False
-    assert _live_sessions(engine, alice.id) == 0
-    assert cli("enable", "alice").code == OK
-    enabled = _user(engine, "alice")
+    assert live_sessions(engine, alice.id) == 0
+    assert cli("enable", "alice", *WHY).code == OK
+    enabled = find_user(engine, "alice")
     assert enabled is not None
     assert enabled.is_active is True
-    assert cli("disable", "nobody").code == NOT_FOUND
-    assert cli("enable", "nobody").code == NOT_FOUND
+    assert cli("disable", "nobody", *WHY).code == NOT_FOUND
+    assert cli("enable", "nobody", *WHY).code == NOT_FOUND
 
 
 def test_promote_and_demote(cli: Cli, engine: sa.Engine) -> None:
     assert cli("create-admin", "root").code == OK
     assert cli("create-user", "alice").code == OK
-    assert cli("promote", "alice").code == OK
-    promoted = _user(engine, "alice")
+    assert cli("promote", "alice", *WHY).code == OK
+    promoted = find_user(engine, "alice")
     assert promoted is not None
     assert promoted.is_admin
-    assert cli("demote", "alice").code == OK
-    demoted = _user(engine, "alice")
+    assert cli("demote", "alice", *WHY).code == OK
+    demoted = find_user(engine, "alice")
     assert demoted is not None
     assert not demoted.is_admin
-    last = cli("demote", "root")
+    last = cli("demote", "root", *WHY)
     assert (last.code, "no active administrator" in last.err) == (REFUSED, True)
-    assert cli("disable", "root").code == REFUSED
-    assert cli("promote", "nobody").code == NOT_FOUND
-    assert cli("demote", "nobody").code == NOT_FOUND
+    assert cli("disable", "root", *WHY).code == REFUSED
+    assert cli("promote", "nobody", *WHY).code == NOT_FOUND
+    assert cli("demote", "nobody", *WHY).code == NOT_FOUND
 
 
 def test_delete(cli: Cli, engine: sa.Engine) -> None:
     assert cli("create-admin", "root").code == OK
     assert cli("create-user", "alice").code == OK
-    alice = _user(engine, "alice")
+    alice = find_user(engine, "alice")
     assert alice is not None
-    _sign_in(engine, alice)
+    sign_in(engine, alice)
     assert cli("delete", "alice", stdin="n\n").code == REFUSED
-    assert _user(engine, "alice") is not None
+    assert find_user(engine, "alice") is not None
     assert cli("delete", "alice", stdin="y\n").code == OK
-    assert _user(engine, "alice") is None
+    assert find_user(engine, "alice") is None
     assert cli("delete", "root", "--yes").code == REFUSED
     assert cli("delete", "nobody", "--yes").code == NOT_FOUND
 
 
 def test_revoke_sessions(cli: Cli, engine: sa.Engine) -> None:
     assert cli("create-user", "alice").code == OK
-    alice = _user(engine, "alice")
+    alice = find_user(engine, "alice")
     assert alice is not None
     assert alice.id is not None
-    _sign_in(engine, alice)
-    _sign_in(engine, alice)
-    assert _live_sessions(engine, alice.id) == 2
-    run = cli("revoke-sessions", "alice")
+    sign_in(engine, alice)
+    sign_in(engine, alice)
+    assert live_sessions(engine, alice.id) == 2
+    run = cli("revoke-sessions", "alice", *WHY)
     assert run.code == OK, run.err
-    assert _live_sessions(engine, alice.id) == 0
-    assert cli("revoke-sessions", "nobody").code == NOT_FOUND
+    assert live_sessions(engine, alice.id) == 0
+    assert cli("revoke-sessions", "nobody", *WHY).code == NOT_FOUND
 
 
 def test_list_users_prints_a_table(cli: Cli) -> None:
@@ -260,7 +205,7 @@ def _all_users(engine: sa.Engine) -> list[User]:
 
 def test_seed_demo_adds_accounts_like_signup_does(cli: Cli, engine: sa.Engine) -> None:
     assert cli("create-admin", "root", "--email", "root@example.com").code == OK
-    root_before = _user(engine, "root")
+    root_before = find_user(engine, "root")
     run = cli("seed-demo", "--users", "200")
     assert run.code == OK, run.err
     assert "Added 200 demo users, demo_0000001 to demo_0000200" in run.out

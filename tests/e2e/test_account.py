@@ -147,7 +147,7 @@ def test_sessions_ended_by_an_admin_or_the_cli_sign_out_open_tabs(
         )
         assert answer.status_code == 200, answer.text
     else:
-        run_cli(live_app, ended_by.removeprefix("cli-"), username)
+        run_cli(live_app, ended_by.removeprefix("cli-"), username, "--reason", "e2e")
     expect(page).to_have_url(SIGNED_OUT, timeout=SIGN_OUT_MS)
     expect(page.locator("#notice")).to_contain_text("You were signed out")
 

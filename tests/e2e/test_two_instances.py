@@ -134,7 +134,7 @@ def test_the_cli_signs_out_tabs_on_both_instances(
     goto_ready(on_b, pair.b.url("/admin"))
     expect(on_b.locator("#account-username")).to_have_text(username)
     monkeypatch.setenv("REDIS_URL", pair.redis_url)
-    run_cli(pair.a, "revoke-sessions", username)
+    run_cli(pair.a, "revoke-sessions", username, "--reason", "e2e")
     expect(page).to_have_url(SIGNED_OUT, timeout=2_000)
     expect(on_b).to_have_url(SIGNED_OUT, timeout=2_000)
 

@@ -132,11 +132,11 @@ def test_sec12_cli_admin_actions(tmp_path: Path) -> None:
         ["create-admin", "root"],
         ["create-user", "bob"],
         ["set-password", "bob"],
-        ["disable", "bob"],
-        ["enable", "bob"],
-        ["promote", "bob"],
-        ["demote", "bob"],
-        ["revoke-sessions", "bob"],
+        ["disable", "bob", "--reason", "sec12 check"],
+        ["enable", "bob", "--reason", "sec12 check"],
+        ["promote", "bob", "--reason", "sec12 check"],
+        ["demote", "bob", "--reason", "sec12 check"],
+        ["revoke-sessions", "bob", "--reason", "sec12 check"],
         ["delete", "bob", "--yes"],
     ]
     output = ""
