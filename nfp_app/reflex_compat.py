@@ -20,7 +20,11 @@ from reflex_base.event.context import EventContext
 from reflex_base.utils import log as reflex_log
 from reflex_components_core.el.elements.base import BaseHTML
 from reflex_components_core.el.elements.media import Img
+from reflex_components_radix.themes.base import LiteralAccentColor
 from starlette.types import ASGIApp
+
+# The colour names Radix themes accept (badges, buttons): a type Reflex does not re-export.
+AccentColor = LiteralAccentColor
 
 # The version every workaround here was checked against.
 CHECKED_REFLEX_VERSION = "0.10.1"

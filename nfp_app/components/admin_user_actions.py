@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import reflex as rx
-from reflex_components_radix.themes.base import LiteralAccentColor
 
 from nfp_app.components.reason_dialog import reason_dialog
+from nfp_app.reflex_compat import AccentColor
 from nfp_app.state.admin_user import AdminUserState
 from nfp_app.state.admin_user_views import SessionLine
 
@@ -23,7 +23,7 @@ def _action(
     description: rx.Var[str] | str,
     on_submit: Any,
     *,
-    color: LiteralAccentColor = "gray",
+    color: AccentColor = "gray",
     disabled: rx.Var[bool] | bool = False,
 ) -> rx.Component:
     """A button that opens the dialog of action `name` (button id user-action-<name>)."""

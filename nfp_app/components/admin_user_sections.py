@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import reflex as rx
-from reflex_components_radix.themes.base import LiteralAccentColor
 
 from nfp_app.components.admin_user_actions import action_bar, revoke_session_button
 from nfp_app.components.layout import card_section, detail_item
+from nfp_app.reflex_compat import AccentColor
 from nfp_app.state.admin_user import AdminUserState
 from nfp_app.state.admin_user_views import EventLine, SessionLine
 
@@ -16,8 +16,8 @@ def _badge(
     yes: str,
     no: str,
     *,
-    yes_color: LiteralAccentColor,
-    no_color: LiteralAccentColor,
+    yes_color: AccentColor,
+    no_color: AccentColor,
 ) -> rx.Component:
     return rx.cond(
         on,
