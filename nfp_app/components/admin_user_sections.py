@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from nfp_app import routes
 from nfp_app.components.admin_user_actions import action_bar, revoke_session_button
 from nfp_app.components.layout import card_section, detail_item
 from nfp_app.reflex_compat import AccentColor
@@ -123,6 +124,12 @@ def events_card() -> rx.Component:
             ("Time", "Event", "Outcome", "IP", "Detail"),
             rx.table.body(rx.foreach(AdminUserState.account_events, _event_row)),
             "user-events",
+        ),
+        rx.link(
+            "All audit events of this account",
+            href=f"{routes.ADMIN_AUDIT}?user_id={AdminUserState.account.id}",  # type: ignore[union-attr]
+            id="user-all-events",
+            size="2",
         ),
         section_id="user-events-section",
     )

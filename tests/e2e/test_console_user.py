@@ -119,6 +119,10 @@ def test_page_shows_profile_sessions_and_events(
     events = page.locator("#user-events tbody tr")
     expect(events.first).to_contain_text("login")
     expect(events.last).to_contain_text("signup")
+    # The whole history is one click away, on the audit page filtered to this account.
+    page.locator("#user-all-events").click()
+    expect(page).to_have_url(re.compile(rf"/admin/audit\?user_id={_id(live_app, name)}$"))
+    expect(page.locator("#audit-table tbody tr").first).to_contain_text(name)
     # Nothing about the account reaches an ordinary user who opens the same address.
     other = unique_name("nosy")
     create_user(live_app, other)
