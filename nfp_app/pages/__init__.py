@@ -19,7 +19,7 @@ from nfp_app.pages.reset_password import reset_password_page
 from nfp_app.pages.signup import signup_page
 from nfp_app.state.account import AccountState
 from nfp_app.state.account_password import AccountPasswordState
-from nfp_app.state.admin import AdminState
+from nfp_app.state.admin_overview import AdminOverviewState
 from nfp_app.state.auth import AuthState
 from nfp_app.state.forgot_password import ForgotPasswordState
 from nfp_app.state.login import LoginState
@@ -48,7 +48,7 @@ PAGES = (
     Page(home_page, routes.HOME, "nfp_app", AuthState.route_home),
     Page(login_page, routes.LOGIN, "Sign in", LoginState.open_page),
     Page(signup_page, routes.SIGNUP, "Create an account", SignupState.open_page),
-    Page(admin_page, routes.ADMIN, "Home", AdminState.open_page),
+    Page(admin_page, routes.ADMIN, "Home", AdminOverviewState.open_page),
     Page(
         account_page,
         routes.ACCOUNT,

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, func, select
 
 from nfp_app.infra.settings import get_settings
 from nfp_app.models import AuthSession, User, UTCDateTime, utcnow
-from nfp_app.services import user_cursor
+from nfp_app.services import user_cursor, user_search
 from nfp_app.services.user_directory_types import (
     SortKey,
     UserPage,
@@ -25,22 +25,10 @@ from nfp_app.services.user_directory_types import (
 )
 
 
-def _like_prefix(prefix: str) -> str:
-    escaped = prefix.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return escaped + "%"
-
-
-def _filters(query: UserQuery) -> list[Any]:
+def _filters(session: Session, query: UserQuery) -> list[Any]:
     conditions: list[Any] = []
     if query.prefix:
-        # lower(...) LIKE 'p%' is what the text_pattern_ops indexes of migration 0005 serve.
-        pattern = _like_prefix(query.prefix)
-        conditions.append(
-            sa.or_(
-                func.lower(col(User.username)).like(pattern, escape="\\"),
-                func.lower(col(User.email)).like(pattern, escape="\\"),
-            )
-        )
+        conditions.append(user_search.prefix_condition(session, query.prefix))
     if query.active is not None:
         conditions.append(col(User.is_active).is_(query.active))
     if query.admin is not None:
@@ -171,10 +159,14 @@ def list_users(
     limit: int,
     cursor: str | None = None,
     offset: int = 0,
+    count: bool = True,
     now: dt.datetime | None = None,
 ) -> UserPage:
-    """One page of matching accounts; raises user_cursor.CursorError for a bad cursor."""
-    conditions = _filters(query)
+    """One page of matching accounts; raises user_cursor.CursorError for a bad cursor.
+
+    `count=False` leaves `total` None: counting visits every matching row (60-75 ms at 1M).
+    """
+    conditions = _filters(session, query)
     if cursor:
         after = user_cursor.decode(cursor, sort=query.sort)
         if "created" in query.sort and after.value is None:
@@ -187,11 +179,12 @@ def list_users(
         users = _keyset_rows(session, conditions, sort=query.sort, after=None, limit=limit + 1)
     has_more = len(users) > limit
     users = users[:limit]
-    total = session.exec(select(func.count()).select_from(User).where(*conditions)).one()
+    counted = select(func.count()).select_from(User).where(*conditions)
+    total = int(session.exec(counted).one()) if count else None
     ids = [user.id for user in users if user.id is not None]
     sessions = active_session_counts(session=session, user_ids=ids, now=now or utcnow())
     return UserPage(
         rows=[_row(user, sessions) for user in users],
-        total=int(total),
+        total=total,
         next_cursor=_cursor_after(users[-1], query.sort) if has_more and users else None,
     )
