@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -126,6 +127,7 @@ def cases(session: Session, users: int) -> list[tuple[str, Call]]:
 
 def seed(events: int, sessions: int) -> None:
     users = db.call(lambda session: session.exec(select(func.max(User.id))).one()) or 0
+    started = time.perf_counter()
     with db.get_engine().begin() as connection:
         rows = seed_sign_ins(connection, events=events, users=users)
         seed_sessions(connection, sessions=sessions, users=users)
@@ -133,7 +135,8 @@ def seed(events: int, sessions: int) -> None:
         autocommit = connection.execution_options(isolation_level="AUTOCOMMIT")
         for table in ("auth_event", "auth_session"):
             autocommit.execute(sa.text(f"VACUUM ANALYZE {table}"))
-    print(f"- seeded {rows:,} audit events and {sessions:,} sessions")
+    seconds = time.perf_counter() - started
+    print(f"- seeded {rows:,} audit events and {sessions:,} sessions in {seconds:.1f} s")
 
 
 def main() -> None:

@@ -1,11 +1,12 @@
-"""The directory's prefix search: a username or email that starts with the typed text.
+"""The directory's WHERE: a username or email prefix (two plans, see below) and the filters.
 
 `lower(x) LIKE 'prefix%'` is what the text_pattern_ops indexes of migration 0005 serve. The
 planner assumes matches are spread evenly along the sort order, so for a rare prefix it walks
 the created_at (or last_login_at) index and filters: fine when matches are everywhere, a
 scan of most of the table when they all sit at its far end (measured: 0.5-2 s at 1M users).
 So a prefix with at most `RARE` matches per column is looked up through the prefix indexes
-first (a materialised CTE the planner cannot fold back), and only those rows are sorted.
+first, in a subquery fenced with OFFSET 0 that the planner cannot fold back, and only those
+rows are sorted (17,000 matches: 4-5 ms instead of 30 ms through an id list, 0.5 s walking).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from nfp_app.models import User
+from nfp_app.services.user_directory_types import UserQuery
 
 # Sorting this many rows costs a few ms; a prefix with more matches per column is common
 # enough that walking the sort order finds a page quickly (unless they cluster, see above).
@@ -44,14 +46,30 @@ def _is_rare(session: Session, matches: list[Any]) -> bool:
     return True
 
 
-def prefix_condition(session: Session, prefix: str) -> Any:
-    """The WHERE condition of a prefix search, shaped for the plan that suits the prefix."""
+def prefix_condition(session: Session, prefix: str) -> tuple[Any, bool]:
+    """The WHERE condition of a prefix search, and whether its matches are few enough to fence."""
     matches = _column_matches(prefix)
-    if not _is_rare(session, matches):
-        return sa.or_(*matches)
-    candidates = (
-        sa.union(select(col(User.id)).where(matches[0]), select(col(User.id)).where(matches[1]))
-        .cte("prefix_match")
-        .prefix_with("MATERIALIZED")
-    )
-    return col(User.id).in_(select(candidates.c.id))
+    return sa.or_(*matches), _is_rare(session, matches)
+
+
+def fenced(statement: Any) -> Any:
+    """`statement`'s rows as a subquery the planner must run as written (OFFSET 0 is its fence):
+    a bitmap scan of both prefix indexes, then the caller sorts the few rows found."""
+    return statement.offset(0).subquery()
+
+
+def filters(session: Session, query: UserQuery) -> tuple[list[Any], bool]:
+    """The WHERE conditions, and whether to fence them (a rare prefix, see above)."""
+    conditions: list[Any] = []
+    fence = False
+    if query.prefix:
+        prefix, fence = prefix_condition(session, query.prefix)
+        conditions.append(prefix)
+    if query.active is not None:
+        conditions.append(col(User.is_active).is_(query.active))
+    if query.admin is not None:
+        conditions.append(col(User.is_admin).is_(query.admin))
+    if query.verified is not None:
+        verified_at = col(User.email_verified_at)
+        conditions.append(verified_at.is_not(None) if query.verified else verified_at.is_(None))
+    return conditions, fence
