@@ -125,11 +125,20 @@ async def list_users(
     query = UserQuery(prefix=q, active=active, admin=admin, verified=verified, sort=sort)
     try:
         page = await db.run(
-            user_directory.list_users, query=query, limit=size, cursor=cursor, offset=offset or 0
+            user_directory.list_users,
+            query=query,
+            limit=size,
+            cursor=cursor,
+            offset=offset or 0,
+            count=True,
         )
     except user_cursor.CursorError as error:
         raise _query_error("cursor", str(error)) from None
     items = [_item(row) for row in page.rows]
     return UserPage(
-        items=items, total=page.total, offset=offset or 0, limit=size, next_cursor=page.next_cursor
+        items=items,
+        total=page.total or 0,
+        offset=offset or 0,
+        limit=size,
+        next_cursor=page.next_cursor,
     )

@@ -4,6 +4,7 @@ from nfp_app.models.accounts import User, UserPublic
 from nfp_app.models.auth import AuthEvent, AuthSession, ThrottleHit
 from nfp_app.models.base import UTCDateTime, clip, max_length, utcnow
 from nfp_app.models.mail import MailMessage
+from nfp_app.models.overview import SignInDay
 from nfp_app.models.tokens import ActionToken
 
 __all__ = [
@@ -11,6 +12,7 @@ __all__ = [
     "AuthEvent",
     "AuthSession",
     "MailMessage",
+    "SignInDay",
     "ThrottleHit",
     "UTCDateTime",
     "User",

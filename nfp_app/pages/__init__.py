@@ -22,8 +22,8 @@ from nfp_app.pages.reset_password import reset_password_page
 from nfp_app.pages.signup import signup_page
 from nfp_app.state.account import AccountState
 from nfp_app.state.account_password import AccountPasswordState
-from nfp_app.state.admin import AdminState
 from nfp_app.state.admin_audit import AdminAuditState
+from nfp_app.state.admin_overview import AdminOverviewState
 from nfp_app.state.admin_user import AdminUserState
 from nfp_app.state.admin_users import AdminUsersState
 from nfp_app.state.auth import AuthState
@@ -54,10 +54,10 @@ PAGES = (
     Page(home_page, routes.HOME, "nfp_app", AuthState.route_home),
     Page(login_page, routes.LOGIN, "Sign in", LoginState.open_page),
     Page(signup_page, routes.SIGNUP, "Create an account", SignupState.open_page),
-    Page(admin_page, routes.ADMIN, "Home", AdminState.open_page),
     Page(admin_users_page, routes.ADMIN_USERS, "Users", AdminUsersState.open_page),
     Page(admin_audit_page, routes.ADMIN_AUDIT, "Audit log", AdminAuditState.open_page),
     Page(admin_user_page, routes.ADMIN_USER, "User", AdminUserState.open_page),
+    Page(admin_page, routes.ADMIN, "Home", AdminOverviewState.open_page),
     Page(
         account_page,
         routes.ACCOUNT,

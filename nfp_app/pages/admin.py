@@ -1,17 +1,21 @@
-"""The /admin page: the signed-in user's account, and the user table for administrators."""
+"""The /admin page: your own account card; for administrators, the console overview."""
 
 from __future__ import annotations
 
 import reflex as rx
 
+from nfp_app import routes
+from nfp_app.components.admin_nav import console_only
 from nfp_app.components.layout import detail_item, signed_in_frame
-from nfp_app.state.admin import AdminState
+from nfp_app.state.admin_overview import AdminOverviewState
 from nfp_app.state.auth import AuthState
-from nfp_app.state.views import UserRow
+
+SUCCESS_COLOR = "var(--grass-9)"
+FAILURE_COLOR = "var(--tomato-9)"
 
 
 def account_card() -> rx.Component:
-    """The signed-in user's own details."""
+    """The signed-in user's own details, and the way to change them."""
     user = AuthState.user
     return rx.card(
         rx.heading("Your account", size="4", as_="h2", margin_bottom="0.75rem"),
@@ -22,60 +26,97 @@ def account_card() -> rx.Component:
             detail_item("Created", user.created_at, "account-created"),  # type: ignore[union-attr]
             detail_item("Last sign-in", user.last_login_at, "account-last-login"),  # type: ignore[union-attr]
         ),
+        rx.link("Manage your account", href=routes.ACCOUNT, id="account-link", size="2"),
+        id="account-card",
         width="100%",
     )
 
 
-def _user_row(row: rx.vars.ObjectVar[UserRow]) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(row.username),
-        rx.table.cell(row.email),
-        rx.table.cell(row.admin),
-        rx.table.cell(row.active),
-        rx.table.cell(row.created),
+def _counter(label: str, value: rx.vars.NumberVar, counter_id: str, hint: str) -> rx.Component:
+    return rx.card(
+        rx.text(label, size="2", color_scheme="gray"),
+        rx.heading(value.to_string(), size="7", as_="p", id=f"{counter_id}-value"),
+        rx.text(hint, size="1", color_scheme="gray"),
+        id=counter_id,
+        flex="1 1 10rem",
     )
 
 
-def users_table() -> rx.Component:
-    """All users, read-only and paged; rendered only when the server filled it for an admin."""
-    return rx.cond(
-        AdminState.total_users > 0,
-        rx.card(
-            rx.heading("All users", size="4", as_="h2", margin_bottom="0.75rem"),
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        *[
-                            rx.table.column_header_cell(title)
-                            for title in ("Username", "Email", "Admin", "Active", "Created")
-                        ]
-                    )
-                ),
-                rx.table.body(rx.foreach(AdminState.rows, _user_row)),
-                id="users-table",
-                width="100%",
-            ),
-            rx.hstack(
-                rx.button(
-                    "Previous",
-                    on_click=AdminState.previous_page,
-                    disabled=AdminState.page <= 1,
-                    variant="soft",
-                ),
-                rx.text(
-                    f"Page {AdminState.page} of {AdminState.page_count}", size="2", id="users-page"
-                ),
-                rx.button(
-                    "Next",
-                    on_click=AdminState.next_page,
-                    disabled=AdminState.page >= AdminState.page_count,
-                    variant="soft",
-                ),
-                align="center",
-                margin_top="0.75rem",
-            ),
-            width="100%",
+def counters() -> rx.Component:
+    """The headline figures, one card each."""
+    state = AdminOverviewState
+    return rx.flex(
+        _counter("Users", state.users_total, "counter-users", "all accounts"),
+        _counter("Active sessions", state.active_sessions, "counter-sessions", "live now"),
+        _counter("Sign-ins", state.sign_ins, "counter-sign-ins", "last 24 hours"),
+        _counter("Failed sign-ins", state.failed_sign_ins, "counter-failed", "last 24 hours"),
+        _counter("Locked out", state.locked_out, "counter-locked", "sign-ins refused now"),
+        wrap="wrap",
+        gap="3",
+        width="100%",
+    )
+
+
+def _chart_table() -> rx.Component:
+    """The chart's figures as a table that only screen readers see."""
+    return rx.el.table(
+        rx.el.caption("Sign-ins per UTC day"),
+        rx.el.thead(
+            rx.el.tr(
+                rx.el.th("Day", scope="col"),
+                rx.el.th("Successful", scope="col"),
+                rx.el.th("Failed", scope="col"),
+            )
         ),
+        rx.el.tbody(
+            rx.foreach(
+                AdminOverviewState.chart,
+                lambda point: rx.el.tr(
+                    rx.el.td(point["day"]),
+                    rx.el.td(point["successes"]),
+                    rx.el.td(point["failures"]),
+                ),
+            )
+        ),
+        class_name="rt-visually-hidden",
+        id="sign-in-table",
+        style={
+            "position": "absolute",
+            "width": "1px",
+            "height": "1px",
+            "overflow": "hidden",
+            "clip": "rect(0 0 0 0)",
+            "white_space": "nowrap",
+        },
+    )
+
+
+def sign_in_chart() -> rx.Component:
+    """Successful and failed sign-ins per day over 30 days, with a text alternative."""
+    return rx.card(
+        rx.heading("Sign-ins per day (last 30 days, UTC)", size="4", as_="h2"),
+        rx.box(
+            rx.recharts.bar_chart(
+                rx.recharts.cartesian_grid(stroke_dasharray="3 3"),
+                rx.recharts.x_axis(data_key="label"),
+                rx.recharts.y_axis(allow_decimals=False),
+                rx.recharts.tooltip(),
+                rx.recharts.legend(),
+                rx.recharts.bar(data_key="successes", name="Successful", fill=SUCCESS_COLOR),
+                rx.recharts.bar(data_key="failures", name="Failed", fill=FAILURE_COLOR),
+                data=AdminOverviewState.chart,
+                height=300,
+            ),
+            role="img",
+            aria_label=AdminOverviewState.chart_summary,
+            id="sign-in-chart",
+            width="100%",
+            height="300px",
+            margin_top="0.75rem",
+        ),
+        _chart_table(),
+        position="relative",
+        width="100%",
     )
 
 
@@ -83,8 +124,8 @@ def admin_page() -> rx.Component:
     """Protected: nothing below renders until AuthState confirms the session."""
     return signed_in_frame(
         rx.vstack(
+            console_only(routes.ADMIN, counters(), sign_in_chart()),
             account_card(),
-            users_table(),
             spacing="4",
             width="100%",
             max_width="60rem",

@@ -8,47 +8,23 @@ never signed in sort as the oldest sign-ins: first ascending, last descending.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
 from nfp_app.infra.settings import get_settings
 from nfp_app.models import AuthSession, User, UTCDateTime, utcnow
-from nfp_app.services import user_cursor
+from nfp_app.services import user_cursor, user_search
 from nfp_app.services.user_directory_types import (
     SortKey,
     UserPage,
     UserQuery,
     UserRow,
 )
-
-
-def _like_prefix(prefix: str) -> str:
-    escaped = prefix.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return escaped + "%"
-
-
-def _filters(query: UserQuery) -> list[Any]:
-    conditions: list[Any] = []
-    if query.prefix:
-        # lower(...) LIKE 'p%' is what the text_pattern_ops indexes of migration 0005 serve.
-        pattern = _like_prefix(query.prefix)
-        conditions.append(
-            sa.or_(
-                func.lower(col(User.username)).like(pattern, escape="\\"),
-                func.lower(col(User.email)).like(pattern, escape="\\"),
-            )
-        )
-    if query.active is not None:
-        conditions.append(col(User.is_active).is_(query.active))
-    if query.admin is not None:
-        conditions.append(col(User.is_admin).is_(query.admin))
-    if query.verified is not None:
-        verified_at = col(User.email_verified_at)
-        conditions.append(verified_at.is_not(None) if query.verified else verified_at.is_(None))
-    return conditions
 
 
 def _sort_column(sort: SortKey) -> Any:
@@ -63,6 +39,7 @@ def _segment(
     nulls: bool,
     after: user_cursor.Cursor | None,
     limit: int,
+    fence: bool,
 ) -> Sequence[User]:
     """Rows whose sort key is NULL (or not), after the cursor: one simple, indexed range."""
     key = _sort_column(sort)
@@ -77,9 +54,13 @@ def _segment(
             bound = sa.tuple_(sa.literal(after.value, UTCDateTime()), last_id)
             where.append(pair < bound if descending else pair > bound)
     order = [col(User.id)] if nulls else [key, col(User.id)]
-    statement = select(User).where(*where).limit(limit)
+    statement = select(User).where(*where)
+    if fence:
+        rows = user_search.fenced(statement)
+        statement = select(aliased(User, rows))
+        order = [rows.c[column.key] for column in order]
     statement = statement.order_by(*(o.desc() if descending else o for o in order))
-    return session.exec(statement).all()
+    return session.exec(statement.limit(limit)).all()
 
 
 def _keyset_rows(
@@ -89,9 +70,11 @@ def _keyset_rows(
     sort: SortKey,
     after: user_cursor.Cursor | None,
     limit: int,
+    fence: bool,
 ) -> list[User]:
+    segment = functools.partial(_segment, session, conditions, sort=sort, fence=fence)
     if "created" in sort:
-        return list(_segment(session, conditions, sort=sort, nulls=False, after=after, limit=limit))
+        return list(segment(nulls=False, after=after, limit=limit))
     # Never signed in (NULL) comes first ascending and last descending.
     segments = [True, False] if not sort.startswith("-") else [False, True]
     if after is not None and after.value is None:
@@ -102,7 +85,7 @@ def _keyset_rows(
     rows: list[User] = []
     for index, nulls in enumerate(segments):
         start = after if index == 0 else None
-        rows += _segment(session, conditions, sort=sort, nulls=nulls, after=start, limit=limit)
+        rows += segment(nulls=nulls, after=start, limit=limit)
         if len(rows) >= limit:
             break
     return rows[:limit]
@@ -171,27 +154,36 @@ def list_users(
     limit: int,
     cursor: str | None = None,
     offset: int = 0,
+    count: bool = True,
     now: dt.datetime | None = None,
 ) -> UserPage:
-    """One page of matching accounts; raises user_cursor.CursorError for a bad cursor."""
-    conditions = _filters(query)
+    """One page of matching accounts; raises user_cursor.CursorError for a bad cursor.
+
+    `count=False` leaves `total` None: counting visits every matching row (60-75 ms at 1M).
+    """
+    conditions, fence = user_search.filters(session, query)
     if cursor:
         after = user_cursor.decode(cursor, sort=query.sort)
         if "created" in query.sort and after.value is None:
             raise user_cursor.CursorError()
         # One row more than asked tells whether a next page exists.
-        users = _keyset_rows(session, conditions, sort=query.sort, after=after, limit=limit + 1)
+        users = _keyset_rows(
+            session, conditions, sort=query.sort, after=after, limit=limit + 1, fence=fence
+        )
     elif offset:
         users = _offset_rows(session, conditions, sort=query.sort, offset=offset, limit=limit + 1)
     else:
-        users = _keyset_rows(session, conditions, sort=query.sort, after=None, limit=limit + 1)
+        users = _keyset_rows(
+            session, conditions, sort=query.sort, after=None, limit=limit + 1, fence=fence
+        )
     has_more = len(users) > limit
     users = users[:limit]
-    total = session.exec(select(func.count()).select_from(User).where(*conditions)).one()
+    counted = select(func.count()).select_from(User).where(*conditions)
+    total = int(session.exec(counted).one()) if count else None
     ids = [user.id for user in users if user.id is not None]
     sessions = active_session_counts(session=session, user_ids=ids, now=now or utcnow())
     return UserPage(
         rows=[_row(user, sessions) for user in users],
-        total=int(total),
+        total=total,
         next_cursor=_cursor_after(users[-1], query.sort) if has_more and users else None,
     )

@@ -40,8 +40,8 @@ class UserRow:
 
 @dataclass(frozen=True, slots=True)
 class UserPage:
-    """One page of rows, the number of all matching rows, and where the next page starts."""
+    """One page of rows, the number of all matching rows (None: not counted), the next start."""
 
     rows: list[UserRow]
-    total: int
+    total: int | None
     next_cursor: str | None

@@ -17,7 +17,7 @@ from nfp_app.state.auth import AuthState
 class AdminConsoleState(AuthState):
     """Shared by the console's page states; it has no vars a browser sees."""
 
-    # The session the console data was loaded for (see AdminState._loaded_for).
+    # The session the console data was loaded for (a reset on any change of hands clears it too).
     _console_for: int | None = None
     # Whether the last check found an administrator (regular users see their own summary).
     _admin_checked: bool = False

@@ -69,7 +69,7 @@ def test_screenshots(page: Page, live_app: LiveApp, new_context: ContextFactory)
     make_admin(live_app, admin)
     create_user(live_app, unique_name("member"))
     login(page, live_app, admin)
-    expect(page.locator("#users-table")).to_be_visible()
+    expect(page.locator("#sign-in-chart svg.recharts-surface").first).to_be_visible()
     _shoot(page, "admin.png", blank)
 
     member = unique_name("member")

@@ -25,7 +25,7 @@ from nfp_app.infra import db
 from nfp_app.models import AuthSession, User, utcnow
 from nfp_app.security import tokens
 from nfp_app.services import account_changes, accounts
-from nfp_app.state.admin import AdminState
+from nfp_app.state.admin_overview import AdminOverviewState
 from nfp_app.state.auth import AuthState
 from nfp_app.state.login import LoginState
 from tests.support.accounts import PASSWORD, create_user, unique_name
@@ -76,7 +76,7 @@ def _open_admin(socket: ReflexSocket) -> int:
     """Run /admin's on_load on the socket; the index of its first reply."""
     start = len(socket.messages)
     socket.send(handler(rx.State, "hydrate"))
-    socket.send(handler(AdminState, "open_page"))
+    socket.send(handler(AdminOverviewState, "open_page"))
     assert socket.sync(), "the server closed the connection"
     return start
 
@@ -120,13 +120,13 @@ def test_sec06_stolen_client_token_over_a_raw_socket(live_app: LiveApp) -> None:
         _open_admin(thief)
         for name in ("route_home", "finish_handoff"):
             thief.send(handler(AuthState, name))
-        thief.send(handler(AdminState, "next_page"))
+        thief.send(handler(AdminOverviewState, "refresh"))
         thief.send(handler(LoginState, "open_page"), path="/login")
         assert thief.sync()
         assert thief.token == token
         assert username not in thief.text()
         assert not _is_signed_in(thief)
-        assert thief.delta_values("rows") in ([], [[]])
+        assert thief.delta_values("chart") in ([], [[]])
         assert any(path.startswith("/login") for path in thief.redirects())
     # The thief's events ended nothing: the victim's cookie still signs them in, same token.
     assert all(row.revoked_at is None for row in _sessions_of(live_app, username))
@@ -201,7 +201,7 @@ def test_sec06_revocation_signs_open_tabs_out(live_app: LiveApp, action: str) ->
             assert _is_signed_in(other_tab, _open_admin(other_tab))
             _change(action, live_app, username, first, cookie)
             before = len(other_tab.messages)
-            other_tab.send(handler(AdminState, "next_page"))
+            other_tab.send(handler(AdminOverviewState, "refresh"))
             assert other_tab.sync()
             assert any(path.startswith("/login") for path in other_tab.redirects(before))
             assert username not in other_tab.text(before)
@@ -248,7 +248,7 @@ def test_sec06_timeouts_are_enforced_by_the_server(
                 age(row)
                 session.add(row)
             before = len(open_tab.messages)
-            open_tab.send(handler(AdminState, "next_page"))
+            open_tab.send(handler(AdminOverviewState, "refresh"))
             assert open_tab.sync()
             assert any(path.startswith("/login") for path in open_tab.redirects(before))
             assert username not in open_tab.text(before)

@@ -20,7 +20,7 @@ import nfp_app.nfp_app  # noqa: F401  (registers every state of the app)
 from nfp_app.infra import db
 from nfp_app.models import AuthSession, User
 from nfp_app.services import accounts
-from nfp_app.state.admin import AdminState
+from nfp_app.state.admin_overview import AdminOverviewState
 from nfp_app.state.auth import AuthState
 from tests.support.accounts import PASSWORD, create_user, make_admin, unique_name
 from tests.support.live_app import LiveApp
@@ -33,15 +33,16 @@ PROTECTED_VARS = (
     "_session_id",
     "_checked_by",
     "_user",
-    "_rows",
-    "_total_users",
+    "_counters",
+    "_chart",
+    "_console_for",
+    "_admin_checked",
     "_after_handoff",
     "user",
     "is_authenticated",
-    "rows",
-    "total_users",
-    "page",
-    "page_count",
+    "chart",
+    "users_total",
+    "is_admin",
     "handoff_url",
     "router",
 )
@@ -90,7 +91,7 @@ def test_sec07_no_auto_setters() -> None:
     # Server-only vars never reach the browser, so nothing names them on the client side.
     assert not {name for name in AuthState.vars if name.startswith("_")}
     assert {"user", "is_authenticated"} <= set(AuthState.computed_vars)
-    assert {"rows", "total_users"} <= set(AdminState.computed_vars)
+    assert {"chart", "users_total"} <= set(AdminOverviewState.computed_vars)
 
 
 def test_sec07_handlers_are_the_expected_ones() -> None:
@@ -112,9 +113,6 @@ def test_sec07_handlers_are_the_expected_ones() -> None:
         ("AccountPasswordState", "open_page"),
         ("AccountPasswordState", "rate_password"),
         ("AccountPasswordState", "submit"),
-        ("AdminState", "open_page"),
-        ("AdminState", "next_page"),
-        ("AdminState", "previous_page"),
         ("AdminUsersState", "ask_bulk"),
         ("AdminUsersState", "choose"),
         ("AdminUsersState", "confirm_bulk"),
@@ -139,6 +137,8 @@ def test_sec07_handlers_are_the_expected_ones() -> None:
         ("AdminUserState", "revoke_one_session"),
         ("AdminUserState", "send_password_reset"),
         ("AdminUserState", "toggle_dialog"),
+        ("AdminOverviewState", "open_page"),
+        ("AdminOverviewState", "refresh"),
         ("ForgotPasswordState", "open_page"),
         ("ForgotPasswordState", "submit"),
         ("LoginState", "open_page"),
@@ -170,8 +170,8 @@ def _hammer(socket: ReflexSocket, *, skip: frozenset[str] = frozenset()) -> None
             for value in (1, [{"username": "x"}]):
                 socket.send(handler(state, "setvar"), {"var_name": var, "value": value})
     # Private methods are no handlers, whatever the name says.
-    for name in ("_require_login", "_remember", "_show_page", "_clear_table"):
-        socket.send(handler(AdminState, name), {"page": 1, "session_id": 1})
+    for name in ("_require_login", "_remember", "_require_admin", "_load", "_clear"):
+        socket.send(handler(AdminOverviewState, name), {"page": 1, "session_id": 1})
     assert socket.sync(limit=90), "the server closed the connection"
 
 
@@ -179,8 +179,9 @@ def _assert_nothing_leaked(socket: ReflexSocket, *secrets: str) -> None:
     text = socket.text()
     for secret in secrets:
         assert secret not in text, f"{secret!r} reached {socket.token}"
-    assert all(rows == [] for rows in socket.delta_values("rows"))
-    assert all(total == 0 for total in socket.delta_values("total_users"))
+    assert all(chart == [] for chart in socket.delta_values("chart"))
+    assert all(total == 0 for total in socket.delta_values("users_total"))
+    assert True not in socket.delta_values("is_admin")
 
 
 @pytest.mark.postgres
@@ -198,7 +199,7 @@ def test_sec07_every_handler_with_junk_changes_nothing(live_app: LiveApp) -> Non
     # The administrator is signed in elsewhere, so there is a live admin session to aim at.
     with reflex_socket(live_app) as admin_tab:
         sign_in(admin_tab, admin, PASSWORD)
-        admin_tab.send(handler(AdminState, "open_page"))
+        admin_tab.send(handler(AdminOverviewState, "open_page"))
         admin_tab.wait_for('"role": "Administrator"')
         before = _snapshot(engine)
 
@@ -214,7 +215,7 @@ def test_sec07_every_handler_with_junk_changes_nothing(live_app: LiveApp) -> Non
             cookie = sign_in(login_tab, member, PASSWORD)
         before = _snapshot(engine)
         with reflex_socket(live_app, cookie=cookie) as signed_in:
-            signed_in.send(handler(AdminState, "open_page"))
+            signed_in.send(handler(AdminOverviewState, "open_page"))
             signed_in.wait_for(member)
             # Signing out one's own other sessions is the one change a signed-in user may make
             # with no input; logging out is no event (the form posts to /auth/logout, SEC-16).

@@ -21,7 +21,7 @@ import redis
 import reflex as rx
 from playwright.sync_api import Page, expect
 
-from nfp_app.state.admin import AdminState
+from nfp_app.state.admin_overview import AdminOverviewState
 from tests.support.accounts import PASSWORD, unique_name
 from tests.support.live_app import LiveApp, LiveAppFactory
 from tests.support.prod_app import ROOT
@@ -195,7 +195,7 @@ def test_sec08_redis_holds_no_secret(live_app_factory: LiveAppFactory) -> None:
             token = tab.token
         with reflex_socket(app, token=token, cookie=cookie) as reloaded:
             reloaded.send(handler(rx.State, "hydrate"))
-            reloaded.send(handler(AdminState, "open_page"))
+            reloaded.send(handler(AdminOverviewState, "open_page"))
             reloaded.wait_for(username)
         jwt = _rest_token(app, username)
         dump = list(_redis_dump(client))

@@ -6,7 +6,7 @@ import httpx
 import pytest
 import reflex as rx
 
-from nfp_app.state.admin import AdminState
+from nfp_app.state.admin_overview import AdminOverviewState
 from nfp_app.state.login import LoginState
 from nfp_app.state.signup import SignupState
 from tests.support.live_app import LiveApp
@@ -63,7 +63,7 @@ def test_sec10_websocket_bad_events_get_a_generic_message(live_app: LiveApp) -> 
         for name in (
             "no_such_handler",
             handler(rx.State, "no_such_handler"),
-            handler(AdminState, "_require_login"),
+            handler(AdminOverviewState, "_require_login"),
             "reflex___state____state.no.such.state.handler",
             "",
             "x" * 10_000,
@@ -71,7 +71,7 @@ def test_sec10_websocket_bad_events_get_a_generic_message(live_app: LiveApp) -> 
             tab.send(name, {})
         for malformed in ("not json at all", ["a", "list"], {"payload": {}}, {"name": 12}, 7):
             tab.send_raw(malformed)
-        tab.send(handler(AdminState, "next_page"), ["a", "list"])
+        tab.send(handler(AdminOverviewState, "refresh"), ["a", "list"])
         tab.send(handler(LoginState, "submit"), {"form_data": ["not", "a", "dict"]})
         tab.send(handler(LoginState, "submit"), {"form_data": {"username": 1, "password": 2}})
         tab.send(handler(SignupState, "rate_password"), {"value": {"nested": [1, 2]}})

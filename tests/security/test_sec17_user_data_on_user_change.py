@@ -21,7 +21,7 @@ from sqlmodel import col, update
 from nfp_app.infra import db
 from nfp_app.models import AuthSession, utcnow
 from nfp_app.services import accounts
-from nfp_app.state.admin import AdminState
+from nfp_app.state.admin_overview import AdminOverviewState
 from nfp_app.state.auth import AuthState, page_state_classes
 from nfp_app.state.login import LoginState
 from tests.support.accounts import PASSWORD, create_user, make_admin, unique_name
@@ -31,8 +31,8 @@ from tests.support.ui import fill_login, hydrations, login, socket_frames, wait_
 
 pytestmark = [pytest.mark.security, pytest.mark.postgres]
 
-# A frame that carries a filled admin table, whoever it is for.
-_FILLED_TABLE = re.compile(r'"(?:total_users_rx_state_":\s*[1-9]|rows_rx_state_":\s*\[\s*\{)')
+# A frame that carries the filled console overview, whoever it is for.
+_FILLED_TABLE = re.compile(r'"(?:users_total_rx_state_":\s*[1-9]|chart_rx_state_":\s*\[\s*\{)')
 # The fields that describe the tab's current session, which the new user legitimately has.
 _SESSION_FIELDS = frozenset({"_session_id", "_user", "_checked_by"})
 
@@ -48,12 +48,12 @@ def _with_email(app: LiveApp, username: str) -> str:
 
 
 def _open_admin(tab: ReflexSocket) -> None:
-    """Run /admin's on_load and wait until the table has been sent to this tab."""
+    """Run /admin's on_load and wait until the console overview has been sent to this tab."""
     tab.send(handler(rx.State, "hydrate"))
-    tab.send(handler(AdminState, "open_page"))
+    tab.send(handler(AdminOverviewState, "open_page"))
     deadline = time.monotonic() + 15
-    while not any(total > 0 for total in tab.delta_values("total_users")):
-        assert time.monotonic() < deadline, "the admin table never arrived"
+    while not any(total > 0 for total in tab.delta_values("users_total")):
+        assert time.monotonic() < deadline, "the console overview never arrived"
         time.sleep(0.05)
 
 
@@ -67,11 +67,9 @@ def test_sec17_admin_table_does_not_reach_the_next_user_of_the_tab(
     admin_email = _with_email(live_app, admin)
     create_user(live_app, member)
     login(page, live_app, admin)
-    table = page.locator("#users-table")
-    expect(table).to_be_visible()
-    names = table.locator("tbody tr td:first-child").all_inner_texts()
-    shown = [name for name in names if name and name != member]
-    assert shown
+    # The console overview is on screen: the admin's figures were sent to this tab.
+    expect(page.locator("#sign-in-chart")).to_be_visible()
+    expect(page.locator("#counter-users-value")).not_to_have_text("0")
     handed_over_at = len(socket_frames(page))
 
     before = hydrations(page)
@@ -86,7 +84,7 @@ def test_sec17_admin_table_does_not_reach_the_next_user_of_the_tab(
     assert later, "no websocket traffic after the change of user"
     for frame in later:
         assert not _FILLED_TABLE.search(frame), frame[:500]
-        for secret in (admin, admin_email, *shown):
+        for secret in (admin, admin_email):
             assert secret not in frame, f"{secret!r} reached the next user: {frame[:500]}"
 
 
@@ -123,7 +121,7 @@ def test_sec17_revoked_admin_then_another_sign_in_on_the_tab(live_app: LiveApp) 
         assert admin not in later
         assert admin_email not in later
         assert not _FILLED_TABLE.search(later)
-        assert all(not rows for rows in tab.delta_values("rows")[-1:])
+        assert all(not chart for chart in tab.delta_values("chart")[-1:])
 
 
 def _stored_states(client: redis.Redis, token: str) -> dict[type[Any], Any]:
@@ -151,7 +149,7 @@ def test_sec17_no_per_user_var_survives_a_change_of_user(
         with reflex_socket(app) as tab:
             sign_in(tab, admin, PASSWORD)
             _open_admin(tab)
-            tab.send(handler(AdminState, "next_page"))
+            tab.send(handler(AdminOverviewState, "refresh"))
             sign_in(tab, member, PASSWORD)
             tab.send(handler(AuthState, "route_home"), path="/")
             tab.wait_for('"_redirect"')
@@ -166,8 +164,8 @@ def test_sec17_no_per_user_var_survives_a_change_of_user(
             assert time.monotonic() < deadline, "the new user's session never reached Redis"
             time.sleep(0.1)
     client.close()
-    # The admin's table was stored, so the walk below looks at states that did hold data.
-    assert AdminState in stored
+    # The admin's overview was stored, so the walk below looks at states that did hold data.
+    assert AdminOverviewState in stored
     for state_class, state in stored.items():
         for name, field in state_class.__fields__.items():
             if field._owner is not state_class:

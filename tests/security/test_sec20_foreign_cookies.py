@@ -13,7 +13,7 @@ import reflex as rx
 from playwright.sync_api import Page, expect
 
 from nfp_app.security.cookies import CookieNames, read_cookie
-from nfp_app.state.admin import AdminState
+from nfp_app.state.admin_overview import AdminOverviewState
 from tests.support.accounts import PASSWORD, create_user, unique_name
 from tests.support.live_app import LiveApp
 from tests.support.reflex_socket import handler, reflex_socket, sign_in
@@ -58,7 +58,7 @@ def test_sec20_socket_resumes_with_foreign_cookies(live_app: LiveApp) -> None:
     for foreign in FOREIGN:
         with reflex_socket(live_app, cookie=f"{foreign}; {cookie}") as reloaded:
             reloaded.send(handler(rx.State, "hydrate"))
-            reloaded.send(handler(AdminState, "open_page"))
+            reloaded.send(handler(AdminOverviewState, "open_page"))
             reloaded.wait_for(f'"username": "{username}"')
 
 

@@ -27,7 +27,7 @@ from tests.support.live_app import LiveApp
 VIEWPORT: ViewportSize = {"width": 1280, "height": 800}
 COOKIE_NAME = "nfp_session"
 # Texts that only the signed-in part of /admin contains.
-PROTECTED_TEXTS = ("Your account", "All users", "Last sign-in")
+PROTECTED_TEXTS = ("Your account", "Sign-ins per day", "Last sign-in")
 # Reflex reports that a page's on_load handlers have run with this delta on the websocket.
 _HYDRATED = '"is_hydrated_rx_state_":true'
 READY_SECONDS = 15.0
@@ -149,7 +149,7 @@ _FRAME_SAMPLER = """
     if (body) {
       const text = body.innerText;
       const found = needles.filter((needle) => text.includes(needle));
-      for (const id of ["account-username", "nav-username", "users-table", "logout"]) {
+      for (const id of ["account-username", "nav-username", "sign-in-chart", "logout"]) {
         if (document.getElementById(id)) found.push("#" + id);
       }
       if (found.length) {
