@@ -84,13 +84,19 @@ async def fetch_page(query: UserQuery, cursors: list[str]) -> tuple[UserPage, li
     if cursors:
         try:
             page = await db.run(
-                user_directory.list_users, query=query, limit=limit, cursor=cursors[-1]
+                user_directory.list_users,
+                query=query,
+                limit=limit,
+                cursor=cursors[-1],
+                count=False,
             )
         except user_cursor.CursorError:
             cursors = []
         else:
             return page, cursors
-    return await db.run(user_directory.list_users, query=query, limit=limit), cursors
+    # No count(*): at a million rows it alone would cost more than the whole page may.
+    page = await db.run(user_directory.list_users, query=query, limit=limit, count=False)
+    return page, cursors
 
 
 @dataclasses.dataclass(frozen=True)

@@ -9,6 +9,7 @@ import pytest
 import reflex as rx
 from playwright.sync_api import Page, expect
 
+from nfp_app import routes
 from nfp_app.infra import db
 from nfp_app.pages.admin import admin_page
 from nfp_app.pages.home import home_page
@@ -18,7 +19,7 @@ from nfp_app.security import policy
 from nfp_app.services import accounts
 from tests.support.accounts import PASSWORD, make_admin, unique_name
 from tests.support.live_app import LiveApp
-from tests.support.ui import login, next_frames
+from tests.support.ui import goto_ready, login, next_frames
 
 pytestmark = [pytest.mark.security]
 
@@ -67,11 +68,8 @@ def _assert_inert(page: Page) -> None:
 def test_sec11_markup_in_emails_is_shown_literally(
     page: Page, live_app: LiveApp, dialogs: list[str]
 ) -> None:
-    """In the account card the payloads are inert text, shown as typed.
-
-    The console overview on /admin shows no user-supplied text; the users table moved to
-    /admin/users, whose own tests check it.
-    """
+    """In the account card and the console (user list, account page) the payloads are inert
+    text, shown as typed. The console overview on /admin shows no user-supplied text."""
     admin = unique_name("xssboss")
     make_admin(live_app, admin)
     users = {}
@@ -92,6 +90,17 @@ def test_sec11_markup_in_emails_is_shown_literally(
     expect(page.locator("#counter-users-value")).not_to_have_text("0")
     _assert_inert(page)
     assert page.evaluate("document.querySelectorAll('main img').length") == 0
-    # The overview has been drawn; an alert from markup would have opened by then.
+    for username, email in users.items():
+        goto_ready(page, live_app.url(routes.ADMIN_USERS))
+        page.locator("#user-search").fill(username)
+        row = page.locator("#users-table tbody tr", has_text=username)
+        expect(page.locator("#users-table tbody tr")).to_have_count(1)
+        expect(row).to_contain_text(email)
+        _assert_inert(page)
+        row.get_by_role("link", name=username).click()
+        expect(page.locator("#user-detail-email")).to_have_text(email)
+        _assert_inert(page)
+    assert page.evaluate("document.querySelectorAll('main img').length") == 0
+    # The pages have been drawn; an alert from markup would have opened by then.
     next_frames(page)
     assert dialogs == []
