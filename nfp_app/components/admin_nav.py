@@ -7,6 +7,9 @@ import reflex as rx
 from nfp_app import routes
 from nfp_app.state.admin_console import AdminConsoleState
 
+# One width for every console page, so that switching tabs does not move the content.
+CONSOLE_WIDTH = "72rem"
+
 TABS = (
     ("Overview", routes.ADMIN, "console-tab-overview"),
     ("Users", routes.ADMIN_USERS, "console-tab-users"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from nfp_app import routes
-from nfp_app.components.admin_nav import console_only
+from nfp_app.components.admin_nav import CONSOLE_WIDTH, console_only
 from nfp_app.components.layout import detail_item, signed_in_frame
 from nfp_app.state.admin_overview import AdminOverviewState
 from nfp_app.state.auth import AuthState
@@ -102,8 +102,20 @@ def sign_in_chart() -> rx.Component:
                 rx.recharts.y_axis(allow_decimals=False),
                 rx.recharts.tooltip(),
                 rx.recharts.legend(),
-                rx.recharts.bar(data_key="successes", name="Successful", fill=SUCCESS_COLOR),
-                rx.recharts.bar(data_key="failures", name="Failed", fill=FAILURE_COLOR),
+                # No growing bars: the numbers show at once (and nothing moves for people who
+                # are bothered by motion).
+                rx.recharts.bar(
+                    data_key="successes",
+                    name="Successful",
+                    fill=SUCCESS_COLOR,
+                    is_animation_active=False,
+                ),
+                rx.recharts.bar(
+                    data_key="failures",
+                    name="Failed",
+                    fill=FAILURE_COLOR,
+                    is_animation_active=False,
+                ),
                 data=AdminOverviewState.chart,
                 height=300,
             ),
@@ -128,7 +140,7 @@ def admin_page() -> rx.Component:
             account_card(),
             spacing="4",
             width="100%",
-            max_width="60rem",
+            max_width=CONSOLE_WIDTH,
             padding="1rem",
             margin_x="auto",
         ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from nfp_app import routes
-from nfp_app.components.admin_nav import console_only
+from nfp_app.components.admin_nav import CONSOLE_WIDTH, console_only
 from nfp_app.components.layout import signed_in_frame
 from nfp_app.services.audit_log import EVENTS, OUTCOMES
 from nfp_app.state.admin_audit import AdminAuditState, AuditLine
@@ -135,7 +135,7 @@ def admin_audit_page() -> rx.Component:
                 audit_table(),
             ),
             width="100%",
-            max_width="80rem",
+            max_width=CONSOLE_WIDTH,
             padding="1rem",
             margin_x="auto",
         ),

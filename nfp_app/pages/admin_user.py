@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from nfp_app import routes
-from nfp_app.components.admin_nav import console_only
+from nfp_app.components.admin_nav import CONSOLE_WIDTH, console_only
 from nfp_app.components.admin_user_sections import events_card, profile_card, sessions_card
 from nfp_app.components.form_field import notice_callout
 from nfp_app.components.layout import signed_in_frame
@@ -56,7 +56,7 @@ def admin_user_page() -> rx.Component:
                 ),
             ),
             width="100%",
-            max_width="70rem",
+            max_width=CONSOLE_WIDTH,
             padding="1rem",
             margin_x="auto",
         ),

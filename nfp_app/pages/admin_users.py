@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from nfp_app import routes
-from nfp_app.components.admin_nav import console_only
+from nfp_app.components.admin_nav import CONSOLE_WIDTH, console_only
 from nfp_app.components.bulk_dialog import bulk_bar, bulk_dialog
 from nfp_app.components.layout import signed_in_frame
 from nfp_app.components.user_table import pager, search_bar, users_table
@@ -25,7 +25,7 @@ def admin_users_page() -> rx.Component:
                 bulk_dialog(),
             ),
             width="100%",
-            max_width="72rem",
+            max_width=CONSOLE_WIDTH,
             padding="1rem",
             margin_x="auto",
         ),

@@ -49,6 +49,10 @@ def _user_name(session: Any, user_id: int) -> str | None:
     return user.username if user is not None else None
 
 
+# The file travels over the websocket as a data: URL (base64, a third larger): a few MB at most.
+CONSOLE_EXPORT_ROWS = 10_000
+
+
 class AdminAuditState(AdminConsoleState):
     """The filter form (plain vars: the admin's own input) and the loaded rows (gated)."""
 
@@ -180,8 +184,13 @@ class AdminAuditState(AdminConsoleState):
         """Send the filtered events (newest first, capped) to the browser as a CSV file."""
         if await self._require_admin() is None:
             return self._not_admin_redirect()
-        export = await db.run(audit_export.build_csv, query=self._query)
-        cap = f" (the newest {audit_export.MAX_EXPORT_ROWS:,}: narrow the dates for older ones)"
+        export = await db.run(
+            audit_export.build_csv, query=self._query, max_rows=CONSOLE_EXPORT_ROWS
+        )
+        cap = (
+            f" (the newest {CONSOLE_EXPORT_ROWS:,}: narrow the dates, or use "
+            "`python -m nfp_app audit --csv` for more)"
+        )
         self.message = f"Exported {export.row_count:,} events{cap if export.truncated else ''}."
         filename = f"audit-{utcnow():%Y%m%d}.csv"
         return rx.download(data=export.text, filename=filename, mime_type="text/csv")

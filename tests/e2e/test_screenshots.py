@@ -9,9 +9,11 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
+from nfp_app import routes
 from tests.support.accounts import PASSWORD, create_user, make_admin, unique_name
 from tests.support.live_app import LiveApp
 from tests.support.prod_app import ROOT
@@ -51,8 +53,9 @@ def _shoot(page: Page, name: str, blank: bytes, *, full_page: bool = False) -> P
 
 
 def test_screenshots(page: Page, live_app: LiveApp, new_context: ContextFactory) -> None:
-    """login.png, signup.png (with an inline error), admin.png (with the users table) and
-    account.png (the whole page, for a member signed in on two browsers)."""
+    """login.png, signup.png (with an inline error), admin.png (the console overview),
+    account.png (the whole page, for a member signed in on two browsers), and the console's
+    console-users.png, console-user.png (with a reason dialog open) and console-audit.png."""
     page.goto("about:blank")
     blank = page.screenshot()
 
@@ -68,8 +71,14 @@ def test_screenshots(page: Page, live_app: LiveApp, new_context: ContextFactory)
     admin = unique_name("admin")
     make_admin(live_app, admin)
     create_user(live_app, unique_name("member"))
+    for _ in range(3):  # failed sign-ins, for the chart's second series
+        answer = httpx.post(
+            live_app.url("/token"), data={"username": admin, "password": "wrong"}, timeout=30
+        )
+        assert answer.status_code == 401
     login(page, live_app, admin)
     expect(page.locator("#sign-in-chart svg.recharts-surface").first).to_be_visible()
+    page.mouse.move(0, 0)  # no tooltip over the chart
     _shoot(page, "admin.png", blank)
 
     member = unique_name("member")
@@ -81,3 +90,18 @@ def test_screenshots(page: Page, live_app: LiveApp, new_context: ContextFactory)
     expect(account.locator("#sessions-table tbody tr")).to_have_count(2)
     expect(account.locator("#events-table tbody tr")).to_have_count(2)
     _shoot(account, "account.png", blank, full_page=True)
+
+    goto_ready(page, live_app.url(routes.ADMIN_USERS))
+    expect(page.locator("#users-table tbody tr").first).to_be_visible()
+    _shoot(page, "console-users.png", blank)
+
+    page.locator("#users-table tbody tr", has_text=member).get_by_role("link").first.click()
+    expect(page.locator("#user-sessions tbody tr")).to_have_count(2)
+    page.locator("#user-action-disable").click()
+    page.locator("#reason-input").fill("Reported phishing from this account, ticket 4711")
+    expect(page.locator("#confirm-action")).to_be_visible()
+    _shoot(page, "console-user.png", blank)
+
+    goto_ready(page, live_app.url(routes.ADMIN_AUDIT))
+    expect(page.locator("#audit-table tbody tr").first).to_be_visible()
+    _shoot(page, "console-audit.png", blank)
