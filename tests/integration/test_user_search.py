@@ -85,6 +85,8 @@ def test_probe_walk_and_sorted_matches_agree(
         ("a", True),
         ("bob_0", False),
         ("x1", None),
+        ("ann_00", None),
+        ("an%", None),
         ("zz", None),
     ):
         query = UserQuery(prefix=prefix, active=active, sort=sort)
@@ -100,3 +102,11 @@ def test_probe_walk_and_sorted_matches_agree(
         assert len(set(walked)) == len(walked)
     assert walked == []
     assert _walk(session, UserQuery(prefix="ANNA", sort=sort))
+
+
+def test_successor_is_the_first_string_after_the_prefix() -> None:
+    """The upper bound of PostgreSQL's prefix range, also at the end of Unicode."""
+    assert user_search.successor("ann_") == "ann`"
+    assert user_search.successor("a\U0010ffff") == "b"
+    assert user_search.successor("\ud7ff") == "\ue000"
+    assert user_search.successor("\U0010ffff") is None
