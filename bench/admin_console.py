@@ -32,7 +32,7 @@ from nfp_app.services.user_directory_types import SORT_KEYS, SortKey, UserQuery
 
 Call = Callable[[Session], object]
 # TIMING OFF: per-node timers cost two clock reads per row and node, which inflated a search
-# that reads 170,000 index entries by 20-30% (docs/benchmarks.md); the total is still timed.
+# that reads 170,000 index entries by about 20% (docs/benchmarks.md); the total is still timed.
 EXPLAIN = "EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) "
 
 
