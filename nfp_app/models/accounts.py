@@ -10,6 +10,16 @@ from sqlmodel import Field, SQLModel
 
 from nfp_app.models.base import timestamp, utcnow
 
+# What the user directory filters and sorts on, INCLUDEd in its prefix indexes (migration 0008).
+_DIRECTORY_COLUMNS = [
+    "created_at",
+    "last_login_at",
+    "id",
+    "is_active",
+    "is_admin",
+    "email_verified_at",
+]
+
 
 class User(SQLModel, table=True):
     """An account; `username_key` is the normalised form that makes names unique."""
@@ -18,19 +28,22 @@ class User(SQLModel, table=True):
     # Emails compare case-insensitively, also when two signups race past the service's check.
     __table_args__ = (
         sa.Index("uq_user_email_lower", sa.func.lower(sa.text("email")), unique=True),
-        # The user directory (migration 0005): keyset orders and case-insensitive prefixes.
-        # text_pattern_ops lets PostgreSQL serve LIKE 'prefix%' whatever the collation.
+        # The user directory (migrations 0005, 0008): keyset orders and case-insensitive
+        # prefixes. text_pattern_ops lets PostgreSQL serve LIKE 'prefix%' whatever the
+        # collation; the INCLUDEd columns make a prefix search an index-only scan.
         sa.Index("ix_user_created_at_id", "created_at", "id"),
         sa.Index("ix_user_last_login_at_id", "last_login_at", "id"),
         sa.Index(
             "ix_user_username_prefix",
             sa.func.lower(sa.text("username")).label("username_lower"),
             postgresql_ops={"username_lower": "text_pattern_ops"},
+            postgresql_include=["username", *_DIRECTORY_COLUMNS],
         ),
         sa.Index(
             "ix_user_email_prefix",
             sa.func.lower(sa.text("email")).label("email_lower"),
             postgresql_ops={"email_lower": "text_pattern_ops"},
+            postgresql_include=["email", *_DIRECTORY_COLUMNS],
         ),
     )
 
