@@ -105,10 +105,10 @@ class UserListItem(UserPublic):
 
 
 class UserPage(BaseModel):
-    """One page of accounts; `next_cursor` is None on the last page."""
+    """One page of accounts; `next_cursor` is None on the last page, `total` on cursor pages."""
 
     items: list[UserListItem]
-    total: int
+    total: int | None
     offset: int
     limit: int
     next_cursor: str | None

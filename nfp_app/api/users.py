@@ -130,14 +130,16 @@ async def list_users(
             limit=size,
             cursor=cursor,
             offset=offset or 0,
-            count=True,
+            # The first page (or an offset page) counts; a cursor page's client has the count
+            # already, and at a million rows counting would cost more than the page itself.
+            count=cursor is None,
         )
     except user_cursor.CursorError as error:
         raise _query_error("cursor", str(error)) from None
     items = [_item(row) for row in page.rows]
     return UserPage(
         items=items,
-        total=page.total or 0,
+        total=page.total,
         offset=offset or 0,
         limit=size,
         next_cursor=page.next_cursor,

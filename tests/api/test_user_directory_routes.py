@@ -24,7 +24,8 @@ def test_search_pages_by_cursor_in_either_order(api: httpx.Client, admin: Accoun
             response = api.get("/users/", params=query, headers=headers)
             assert response.status_code == 200, response.text
             page = response.json()
-            assert page["total"] == 3
+            # Counted on the first page only: a cursor page's client knows it already.
+            assert page["total"] == (None if "cursor" in query else 3)
             items += page["items"]
             if page["next_cursor"] is None:
                 return items
