@@ -6,6 +6,7 @@ import reflex as rx
 
 from nfp_app.components.form_field import notice_callout
 from nfp_app.components.layout import card_section, detail_item
+from nfp_app.components.tables import data_table
 from nfp_app.state.account import AccountState
 from nfp_app.state.auth import AuthState
 from nfp_app.state.views import EventRow, SessionRow
@@ -52,20 +53,11 @@ def _session_row(row: rx.vars.ObjectVar[SessionRow]) -> rx.Component:
     )
 
 
-def _table(headers: tuple[str, ...], body: rx.Component, table_id: str) -> rx.Component:
-    return rx.table.root(
-        rx.table.header(rx.table.row(*[rx.table.column_header_cell(title) for title in headers])),
-        body,
-        id=table_id,
-        width="100%",
-    )
-
-
 def sessions_section() -> rx.Component:
     """Every live session, with "Revoke" on each, and "Sign out of all other sessions"."""
     return card_section(
         "Active sessions",
-        _table(
+        data_table(
             ("Device", "IP", "Created", "Last seen", ""),
             rx.table.body(rx.foreach(AccountState.sessions, _session_row)),
             "sessions-table",
@@ -94,7 +86,7 @@ def events_section() -> rx.Component:
     """The last 10 sign-ins, failures, password changes and revocations."""
     return card_section(
         "Recent sign-ins",
-        _table(
+        data_table(
             ("Time", "What", "IP", "Device"),
             rx.table.body(rx.foreach(AccountState.events, _event_row)),
             "events-table",

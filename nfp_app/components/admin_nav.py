@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from nfp_app import routes
+from nfp_app.components.layout import signed_in_frame
 from nfp_app.state.admin_console import AdminConsoleState
 
 # One width for every console page, so that switching tabs does not move the content.
@@ -47,4 +48,17 @@ def console_only(current: str, *children: rx.Component) -> rx.Component:
     return rx.cond(
         AdminConsoleState.is_admin,
         rx.vstack(console_tabs(current), *children, spacing="4", width="100%"),
+    )
+
+
+def console_page(current: str, *children: rx.Component) -> rx.Component:
+    """A whole console page: the signed-in frame, then the tabs and `children` for admins."""
+    return signed_in_frame(
+        rx.box(
+            console_only(current, *children),
+            width="100%",
+            max_width=CONSOLE_WIDTH,
+            padding="1rem",
+            margin_x="auto",
+        ),
     )

@@ -7,6 +7,7 @@ import reflex as rx
 from nfp_app import routes
 from nfp_app.components.admin_user_actions import action_bar, revoke_session_button
 from nfp_app.components.layout import card_section, detail_item
+from nfp_app.components.tables import data_table
 from nfp_app.reflex_compat import AccentColor
 from nfp_app.state.admin_user import AdminUserState
 from nfp_app.state.admin_user_views import EventLine, SessionLine
@@ -64,15 +65,6 @@ def profile_card() -> rx.Component:
     )
 
 
-def _table(headers: tuple[str, ...], body: rx.Component, table_id: str) -> rx.Component:
-    return rx.table.root(
-        rx.table.header(rx.table.row(*[rx.table.column_header_cell(title) for title in headers])),
-        body,
-        id=table_id,
-        width="100%",
-    )
-
-
 def _session_row(row: rx.vars.ObjectVar[SessionLine]) -> rx.Component:
     return rx.table.row(
         rx.table.cell(
@@ -95,7 +87,7 @@ def sessions_card() -> rx.Component:
         "Active sessions",
         rx.cond(
             AdminUserState.account_sessions.length() > 0,  # type: ignore[union-attr]
-            _table(
+            data_table(
                 ("Device", "IP", "Signed in", "Last seen", ""),
                 rx.table.body(rx.foreach(AdminUserState.account_sessions, _session_row)),
                 "user-sessions",
@@ -120,7 +112,7 @@ def events_card() -> rx.Component:
     """The account's latest audit events, newest first."""
     return card_section(
         "Recent audit events",
-        _table(
+        data_table(
             ("Time", "Event", "Outcome", "IP", "Detail"),
             rx.table.body(rx.foreach(AdminUserState.account_events, _event_row)),
             "user-events",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from nfp_app import routes
-from nfp_app.components.admin_nav import CONSOLE_WIDTH, console_only
-from nfp_app.components.layout import signed_in_frame
+from nfp_app.components.admin_nav import console_page
+from nfp_app.components.tables import data_table
 from nfp_app.services.audit_log import EVENTS, OUTCOMES
 from nfp_app.state.admin_audit import AdminAuditState, AuditLine
 
@@ -90,11 +90,10 @@ def _line(line: rx.vars.ObjectVar[AuditLine]) -> rx.Component:
 def audit_table() -> rx.Component:
     """This page of events, newest first, with Previous and Next."""
     return rx.vstack(
-        rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(c) for c in COLUMNS])),
+        data_table(
+            COLUMNS,
             rx.table.body(rx.foreach(AdminAuditState.lines, _line)),
-            id="audit-table",
-            width="100%",
+            "audit-table",
             size="1",
         ),
         rx.cond(
@@ -125,18 +124,10 @@ def audit_table() -> rx.Component:
 
 def admin_audit_page() -> rx.Component:
     """Administrators only: nothing renders until the server confirmed one."""
-    return signed_in_frame(
-        rx.box(
-            console_only(
-                routes.ADMIN_AUDIT,
-                rx.heading("Audit log", size="5", as_="h1"),
-                filter_form(),
-                rx.text(AdminAuditState.message, id="audit-message", size="2", role="status"),
-                audit_table(),
-            ),
-            width="100%",
-            max_width=CONSOLE_WIDTH,
-            padding="1rem",
-            margin_x="auto",
-        ),
+    return console_page(
+        routes.ADMIN_AUDIT,
+        rx.heading("Audit log", size="5", as_="h1"),
+        filter_form(),
+        rx.text(AdminAuditState.message, id="audit-message", size="2", role="status"),
+        audit_table(),
     )

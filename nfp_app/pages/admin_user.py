@@ -5,10 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from nfp_app import routes
-from nfp_app.components.admin_nav import CONSOLE_WIDTH, console_only
+from nfp_app.components.admin_nav import console_page
 from nfp_app.components.admin_user_sections import events_card, profile_card, sessions_card
 from nfp_app.components.form_field import notice_callout
-from nfp_app.components.layout import signed_in_frame
 from nfp_app.state.admin_user import AdminUserState
 
 
@@ -45,19 +44,11 @@ def _account() -> rx.Component:
 
 def admin_user_page() -> rx.Component:
     """Protected: rendered only once the server has confirmed an administrator."""
-    return signed_in_frame(
-        rx.box(
-            console_only(
-                routes.ADMIN_USERS,
-                rx.cond(
-                    AdminUserState.missing,
-                    _not_found(),
-                    rx.cond(AdminUserState.account, _account(), rx.spinner(size="3")),
-                ),
-            ),
-            width="100%",
-            max_width=CONSOLE_WIDTH,
-            padding="1rem",
-            margin_x="auto",
+    return console_page(
+        routes.ADMIN_USERS,
+        rx.cond(
+            AdminUserState.missing,
+            _not_found(),
+            rx.cond(AdminUserState.account, _account(), rx.spinner(size="3")),
         ),
     )

@@ -5,28 +5,19 @@ from __future__ import annotations
 import reflex as rx
 
 from nfp_app import routes
-from nfp_app.components.admin_nav import CONSOLE_WIDTH, console_only
+from nfp_app.components.admin_nav import console_page
 from nfp_app.components.bulk_dialog import bulk_bar, bulk_dialog
-from nfp_app.components.layout import signed_in_frame
 from nfp_app.components.user_table import pager, search_bar, users_table
 
 
 def admin_users_page() -> rx.Component:
     """Protected: the console renders only once the server confirmed an administrator."""
-    return signed_in_frame(
-        rx.box(
-            console_only(
-                routes.ADMIN_USERS,
-                rx.heading("Users", size="6", as_="h1"),
-                search_bar(),
-                bulk_bar(),
-                users_table(),
-                pager(),
-                bulk_dialog(),
-            ),
-            width="100%",
-            max_width=CONSOLE_WIDTH,
-            padding="1rem",
-            margin_x="auto",
-        ),
+    return console_page(
+        routes.ADMIN_USERS,
+        rx.heading("Users", size="6", as_="h1"),
+        search_bar(),
+        bulk_bar(),
+        users_table(),
+        pager(),
+        bulk_dialog(),
     )
