@@ -12,13 +12,13 @@ from nfp_app.api.audit_schemas import AuditEventItem, AuditEventPage
 from nfp_app.api.deps import FORBIDDEN, UNAUTHORIZED, Admin
 from nfp_app.infra import db
 from nfp_app.infra.settings import get_settings
+from nfp_app.models import MAX_ROW_ID
 from nfp_app.services import audit_cursor, audit_log
 from nfp_app.services.audit import Event, Outcome
 from nfp_app.services.audit_log import AuditQuery
 
 router = APIRouter(prefix="/audit-events", tags=["audit"])
 
-MAX_ID = 2**31 - 1
 MAX_PAGE_SIZE = 200
 _TIME_HELP = "ISO 8601 date-time; without an offset it is taken as UTC."
 
@@ -40,7 +40,7 @@ def _query_error(field: str, message: str) -> RequestValidationError:
 async def list_audit_events(
     _admin: Admin,
     user_id: Annotated[
-        int | None, Query(ge=1, le=MAX_ID, description="Events of this user")
+        int | None, Query(ge=1, le=MAX_ROW_ID, description="Events of this user")
     ] = None,
     event_type: Annotated[Event | None, Query(alias="type", description="Event type")] = None,
     outcome: Annotated[Outcome | None, Query(description="Outcome")] = None,

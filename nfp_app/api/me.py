@@ -13,11 +13,11 @@ from nfp_app.api import errors
 from nfp_app.api.deps import UNAUTHORIZED, Caller, request_ip
 from nfp_app.api.schemas import Error, Message, PasswordInput
 from nfp_app.infra import db, workers
+from nfp_app.models import MAX_ROW_ID
 from nfp_app.security.policy import PolicyError
 from nfp_app.services import accounts, my_account, my_sessions
 
 router = APIRouter(prefix="/users/me", tags=["account"])
-MAX_ID = 2**31 - 1
 REFUSED: dict[int | str, dict[str, object]] = {
     403: {"model": Error, "description": "The current password is wrong, or too many attempts"}
 }
@@ -86,7 +86,7 @@ async def list_sessions(caller: Caller) -> list[SessionOut]:
     responses={**UNAUTHORIZED, 404: {"model": Error, "description": "No such live session"}},
 )
 async def revoke_session(
-    request: Request, session_id: Annotated[int, Path(ge=1, le=MAX_ID)], caller: Caller
+    request: Request, session_id: Annotated[int, Path(ge=1, le=MAX_ROW_ID)], caller: Caller
 ) -> Response:
     """End one of the caller's own sessions."""
     assert caller.user.id is not None

@@ -14,15 +14,15 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request, Response, st
 from nfp_app.api import errors
 from nfp_app.api.deps import FORBIDDEN, UNAUTHORIZED, Admin, request_ip
 from nfp_app.api.schemas import REASON_INPUT_MAX, Error, Message, Reason, UserPublic, UserUpdate
-from nfp_app.api.users import MAX_ID
 from nfp_app.infra import db
+from nfp_app.models import MAX_ROW_ID
 from nfp_app.services import accounts, admin_actions
 from nfp_app.services.admin_actions import Acting
 
 router = APIRouter(prefix="/users", tags=["users"])
 T = TypeVar("T")
 
-UserId = Annotated[int, Path(ge=1, le=MAX_ID)]
+UserId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 REFUSALS: dict[int | str, dict[str, Any]] = {
     **UNAUTHORIZED,
     **FORBIDDEN,

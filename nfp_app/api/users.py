@@ -23,14 +23,13 @@ from nfp_app.api.schemas import (
 )
 from nfp_app.infra import db, workers
 from nfp_app.infra.settings import get_settings
+from nfp_app.models import MAX_ROW_ID
 from nfp_app.security.policy import PolicyError
 from nfp_app.services import accounts, signup, user_cursor, user_directory
 from nfp_app.services.user_directory_types import MAX_QUERY_LENGTH, SortKey, UserQuery, UserRow
 
 router = APIRouter(prefix="/users", tags=["users"])
 
-# Ids and offsets beyond PostgreSQL's integer range would fail in the database, not here.
-MAX_ID = 2**31 - 1
 MAX_PAGE_SIZE = 200
 
 
@@ -113,7 +112,7 @@ async def list_users(
     verified: bool | None = None,
     sort: SortKey = "created",
     cursor: Annotated[str | None, Query(max_length=user_cursor.MAX_CURSOR_LENGTH)] = None,
-    offset: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None,
+    offset: Annotated[int | None, Query(ge=0, le=MAX_ROW_ID)] = None,
     limit: Annotated[int | None, Query(ge=1, le=MAX_PAGE_SIZE)] = None,
 ) -> UserPage:
     """Administrators: one page of accounts; follow `next_cursor` for the next one."""

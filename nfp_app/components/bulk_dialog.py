@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from nfp_app.components.form_field import error_callout
-from nfp_app.services.admin_actions import REASON_MAX_LENGTH
+from nfp_app.components.reason_dialog import reason_field
 from nfp_app.state.admin_users import AdminUsersState
 
 
@@ -54,15 +54,7 @@ def bulk_dialog() -> rx.Component:
             ),
             rx.form(
                 rx.vstack(
-                    rx.el.label("Reason", html_for="reason-input", font_weight="500"),
-                    rx.input(
-                        id="reason-input",
-                        name="reason",
-                        required=True,
-                        max_length=REASON_MAX_LENGTH,
-                        auto_complete="off",
-                        width="100%",
-                    ),
+                    reason_field(),
                     error_callout(state.bulk_error, callout_id="bulk-error"),
                     rx.hstack(
                         rx.dialog.close(rx.button("Cancel", type="button", variant="soft")),

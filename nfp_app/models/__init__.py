@@ -2,12 +2,13 @@
 
 from nfp_app.models.accounts import User, UserPublic
 from nfp_app.models.auth import AuthEvent, AuthSession, ThrottleHit
-from nfp_app.models.base import UTCDateTime, clip, max_length, utcnow
+from nfp_app.models.base import MAX_ROW_ID, UTCDateTime, clip, max_length, utcnow
 from nfp_app.models.mail import MailMessage
 from nfp_app.models.overview import SignInDay
 from nfp_app.models.tokens import ActionToken
 
 __all__ = [
+    "MAX_ROW_ID",
     "ActionToken",
     "AuthEvent",
     "AuthSession",

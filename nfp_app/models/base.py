@@ -8,6 +8,10 @@ import sqlalchemy as sa
 from annotated_types import MaxLen
 from sqlmodel import SQLModel
 
+# The largest id an integer primary key holds on PostgreSQL: a larger one fails there, so
+# inputs beyond it are refused before they reach the database.
+MAX_ROW_ID = 2**31 - 1
+
 
 def max_length(table: type[SQLModel], column: str) -> int:
     """The max_length a string column of a table declares."""

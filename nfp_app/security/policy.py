@@ -43,6 +43,7 @@ _EXTRA_COMMON_PASSWORDS = frozenset(
 )
 # Control, format (zero-width, bidi) and surrogate characters have no place in an address.
 _INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs"})
+_NOT_PLAIN_TEXT = _INVISIBLE_CATEGORIES | {"Co", "Cn"}
 _USERNAME_PUNCTUATION = frozenset("._-")
 _LETTER_OR_DIGIT = frozenset({"Lu", "Ll", "Lt", "Lm", "Lo", "Nd"})
 # Deliberately loose: one @, no spaces, a dot in the domain. Delivery is the real test.
@@ -89,6 +90,12 @@ def check_email(email: str | None) -> str | None:
     if invisible or len(value) > EMAIL_MAX_LENGTH or not _EMAIL_PATTERN.match(value):
         raise PolicyError("email", "Enter a valid email address, or leave it empty.")
     return value
+
+
+def is_plain_text(value: str) -> bool:
+    """No control, format, surrogate, private-use or unassigned characters: text people type
+    (a NUL would also make PostgreSQL refuse the statement)."""
+    return not any(unicodedata.category(char) in _NOT_PLAIN_TEXT for char in value)
 
 
 def normalize_password(password: str) -> str:

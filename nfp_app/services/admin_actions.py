@@ -6,13 +6,13 @@ active administrator can't be disabled, demoted or deleted, by anyone (themselve
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
 from nfp_app.models import AuthSession, User
+from nfp_app.security import policy
 from nfp_app.services import account_changes, audit, password_reset, session_ends
 from nfp_app.services.accounts import AccountError, UserNotFoundError
 
@@ -67,7 +67,7 @@ def check_reason(reason: str | None, *, required: bool = True) -> str:
         return ""
     if len(text) > REASON_MAX_LENGTH:
         raise ReasonError(f"Keep the reason under {REASON_MAX_LENGTH + 1} characters.")
-    if any(unicodedata.category(char) in {"Cc", "Cf", "Cs", "Co", "Cn"} for char in text):
+    if not policy.is_plain_text(text):
         raise ReasonError("The reason may contain only printable text.")
     return text
 

@@ -7,14 +7,12 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from nfp_app.models import AuthEvent, AuthSession, User, utcnow
+from nfp_app.models import MAX_ROW_ID, AuthEvent, AuthSession, User, utcnow
 from nfp_app.security.user_agents import describe_device
 from nfp_app.services import auth_sessions
 from nfp_app.services.accounts import UserNotFoundError
 
 EVENTS_SHOWN = 20
-# user.id is a PostgreSQL integer: a larger id names no account (and must not reach a query).
-MAX_ID = 2**31 - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +69,7 @@ def parse_id(text: object) -> int | None:
     if not isinstance(text, str) or not text.isascii() or not text.isdigit():
         return None
     value = int(text)
-    return value if 0 < value <= MAX_ID else None
+    return value if 0 < value <= MAX_ROW_ID else None
 
 
 def _profile(user: User) -> UserProfile:
@@ -141,7 +139,7 @@ def load_user_detail(
     *, session: Session, user_id: int, now: dt.datetime | None = None, events: int = EVENTS_SHOWN
 ) -> UserDetail:
     """The account's profile, live sessions and latest events; UserNotFoundError if none."""
-    user = session.get(User, user_id) if 0 < user_id <= MAX_ID else None
+    user = session.get(User, user_id) if 0 < user_id <= MAX_ROW_ID else None
     if user is None:
         raise UserNotFoundError()
     return UserDetail(

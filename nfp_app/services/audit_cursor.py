@@ -12,9 +12,10 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
+from nfp_app.models import MAX_ROW_ID
+
 # Far above any real cursor; a longer one is refused before it is decoded.
 MAX_CURSOR_LENGTH = 128
-_MAX_ID = 2**31 - 1
 
 
 class AuditCursorError(ValueError):
@@ -52,7 +53,11 @@ def decode(text: str) -> AuditCursor:
         if not isinstance(payload, dict) or set(payload) != {"t", "i"}:
             raise AuditCursorError()
         event_id, moment = payload["i"], payload["t"]
-        if type(event_id) is not int or not 0 < event_id <= _MAX_ID or not isinstance(moment, str):
+        if (
+            type(event_id) is not int
+            or not 0 < event_id <= MAX_ROW_ID
+            or not isinstance(moment, str)
+        ):
             raise AuditCursorError()
         created_at = dt.datetime.fromisoformat(moment)
         if created_at.tzinfo is None:

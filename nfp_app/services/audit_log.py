@@ -15,14 +15,13 @@ from typing import Any, get_args
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from nfp_app.models import AuthEvent, UTCDateTime
+from nfp_app.models import MAX_ROW_ID, AuthEvent, UTCDateTime
 from nfp_app.services import audit_cursor
 from nfp_app.services.audit import Event, Outcome
 
 EVENTS: tuple[str, ...] = get_args(Event)
 OUTCOMES: tuple[str, ...] = get_args(Outcome)
 IP_MAX_LENGTH = 64
-_MAX_ID = 2**31 - 1
 
 
 class AuditQueryError(ValueError):
@@ -82,7 +81,7 @@ def check_query(query: AuditQuery) -> AuditQuery:
         raise AuditQueryError("type", f"Unknown event type; valid types: {', '.join(EVENTS)}.")
     if query.outcome is not None and query.outcome not in OUTCOMES:
         raise AuditQueryError("outcome", f"Unknown outcome; valid ones: {', '.join(OUTCOMES)}.")
-    if query.user_id is not None and not 0 < query.user_id <= _MAX_ID:
+    if query.user_id is not None and not 0 < query.user_id <= MAX_ROW_ID:
         raise AuditQueryError("user_id", "A user id is a whole number from 1 to 2147483647.")
     if query.ip is not None and (len(query.ip) > IP_MAX_LENGTH or "\x00" in query.ip):
         raise AuditQueryError("ip", f"An IP address has at most {IP_MAX_LENGTH} characters.")

@@ -12,9 +12,10 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
+from nfp_app.models import MAX_ROW_ID
+
 # Far above any real cursor; a longer one is refused before it is decoded.
 MAX_CURSOR_LENGTH = 256
-_MAX_ID = 2**31 - 1
 
 
 class CursorError(ValueError):
@@ -63,7 +64,7 @@ def decode(text: str, *, sort: str) -> Cursor:
         if not isinstance(payload, dict) or set(payload) != {"s", "v", "i"}:
             raise CursorError()
         user_id = payload["i"]
-        if payload["s"] != sort or type(user_id) is not int or not 0 < user_id <= _MAX_ID:
+        if payload["s"] != sort or type(user_id) is not int or not 0 < user_id <= MAX_ROW_ID:
             raise CursorError()
         return Cursor(sort=sort, value=_parse_value(payload["v"]), user_id=user_id)
     except (binascii.Error, UnicodeDecodeError, ValueError, OverflowError):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-import unicodedata
 
 from nfp_app import routes
 from nfp_app.infra import db
 from nfp_app.infra.settings import get_settings
+from nfp_app.security import policy
 from nfp_app.services import user_cursor, user_directory
 from nfp_app.services.admin_actions import BulkResult
 from nfp_app.services.user_directory_types import (
@@ -57,8 +57,8 @@ def search_problem(value: str) -> str:
     """Why a search text can't be used ("" when it can)."""
     if len(value) > MAX_QUERY_LENGTH:
         return SEARCH_TOO_LONG
-    # PostgreSQL refuses NUL in text, and no name or address holds control characters.
-    if any(unicodedata.category(char) in {"Cc", "Cf", "Cs", "Co", "Cn"} for char in value):
+    # No name or address holds control characters (and PostgreSQL refuses a NUL).
+    if not policy.is_plain_text(value):
         return SEARCH_NOT_TEXT
     return ""
 

@@ -43,28 +43,6 @@ def user_view(user: User) -> UserView:
 
 
 @dataclasses.dataclass(frozen=True)
-class UserRow:
-    """One line of the admin table."""
-
-    username: str
-    email: str
-    admin: str
-    active: str
-    created: str
-
-
-def user_row(user: User) -> UserRow:
-    """A stored user as a line of the admin table."""
-    return UserRow(
-        username=user.username,
-        email=user.email or "",
-        admin="yes" if user.is_admin else "no",
-        active="yes" if user.is_active else "no",
-        created=format_time(user.created_at),
-    )
-
-
-@dataclasses.dataclass(frozen=True)
 class SessionRow:
     """One line of the user's own sessions table."""
 
