@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from nfp_app.components.form_field import (
+    busy_button,
     credentials_form,
     error_callout,
     form_field,
@@ -16,6 +17,7 @@ from nfp_app.components.password_fields import new_password_fields
 from nfp_app.security import policy
 from nfp_app.state.account import AccountState
 from nfp_app.state.account_password import AccountPasswordState
+from nfp_app.state.auth import AuthState
 
 
 def email_section() -> rx.Component:
@@ -35,14 +37,35 @@ def email_section() -> rx.Component:
                 "email_password",
                 input_type="password",
                 autocomplete="current-password",
+                visibility=AccountState,
                 max_length=policy.PASSWORD_MAX_LENGTH,
             ),
             error_callout(AccountState.email_error, callout_id="email-error"),
             notice_callout(AccountState.email_notice, callout_id="email-notice"),
-            rx.button("Change email", type="submit", id="change-email"),
+            busy_button(
+                "Change email",
+                "Changing…",
+                AccountState.email_busy,
+                button_id="change-email",
+                type="submit",
+            ),
             on_submit=AccountState.change_email,
+            form_id="email-form",
         ),
         section_id="email-section",
+    )
+
+
+def _whose_password() -> rx.Component:
+    """The signed-in username, unseen, so a password manager knows which login changed."""
+    return rx.el.input(
+        type="text",
+        name="username",
+        id="change-username",
+        auto_complete="username",
+        value=AuthState.user.username,  # type: ignore[union-attr]
+        read_only=True,
+        hidden=True,
     )
 
 
@@ -51,12 +74,14 @@ def password_section() -> rx.Component:
     return card_section(
         "Change password",
         credentials_form(
+            _whose_password(),
             form_field(
                 "Current password",
                 "current",
                 input_type="password",
                 autocomplete="current-password",
                 error=AccountPasswordState.current_error,
+                visibility=AccountPasswordState,
                 max_length=policy.PASSWORD_MAX_LENGTH,
             ),
             *new_password_fields(
@@ -68,6 +93,7 @@ def password_section() -> rx.Component:
             notice_callout(AccountPasswordState.notice, callout_id="password-notice"),
             submit_button("Change password", "Changing…", AccountPasswordState.busy),
             on_submit=AccountPasswordState.submit,
+            form_id="password-form",
         ),
         section_id="password-section",
     )
@@ -87,6 +113,7 @@ def delete_section() -> rx.Component:
                 "delete_password",
                 input_type="password",
                 autocomplete="current-password",
+                visibility=AccountState,
                 max_length=policy.PASSWORD_MAX_LENGTH,
             ),
             form_field(
@@ -96,8 +123,16 @@ def delete_section() -> rx.Component:
                 max_length=policy.USERNAME_INPUT_MAX,
             ),
             error_callout(AccountState.delete_error, callout_id="delete-error"),
-            rx.button("Delete my account", type="submit", color_scheme="red", id="delete"),
+            busy_button(
+                "Delete my account",
+                "Deleting…",
+                AccountState.delete_busy,
+                button_id="delete",
+                type="submit",
+                color_scheme="red",
+            ),
             on_submit=AccountState.delete_account,
+            form_id="delete-form",
         ),
         section_id="delete-section",
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from nfp_app.components.form_field import notice_callout
+from nfp_app.components.form_field import busy_button, notice_callout
 from nfp_app.components.layout import card_section, detail_item
 from nfp_app.components.tables import data_table
 from nfp_app.state.account import AccountState
@@ -41,8 +41,11 @@ def _session_row(row: rx.vars.ObjectVar[SessionRow]) -> rx.Component:
         rx.table.cell(row.created),
         rx.table.cell(row.last_seen),
         rx.table.cell(
-            rx.button(
+            busy_button(
                 "Revoke",
+                "Revoking…",
+                AccountState.sessions_busy,
+                button_id="revoke-" + row.id.to_string(),
                 size="1",
                 variant="soft",
                 color_scheme="red",
@@ -63,11 +66,13 @@ def sessions_section() -> rx.Component:
             "sessions-table",
         ),
         notice_callout(AccountState.sessions_notice, callout_id="sessions-notice"),
-        rx.button(
+        busy_button(
             "Sign out of all other sessions",
+            "Signing out…",
+            AccountState.sessions_busy,
+            button_id="revoke-others",
             variant="soft",
             on_click=AccountState.revoke_others,
-            id="revoke-others",
         ),
         section_id="sessions-section",
     )

@@ -39,6 +39,7 @@ def _action(
         on_open_change=_opener(name),
         refusal=AdminUserState.refusal,
         confirm_label=label,
+        busy=AdminUserState.acting,
     )
 
 
@@ -133,4 +134,5 @@ def revoke_session_button(row: rx.vars.ObjectVar[SessionLine]) -> rx.Component:
         refusal=AdminUserState.refusal,
         hidden={"session_id": row.id},
         confirm_label="Revoke",
+        busy=AdminUserState.acting,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from nfp_app.components.form_field import error_callout
+from nfp_app.components.form_field import busy_button, error_callout
 from nfp_app.components.reason_dialog import reason_field
 from nfp_app.state.admin_users import AdminUsersState
 
@@ -58,7 +58,14 @@ def bulk_dialog() -> rx.Component:
                     error_callout(state.bulk_error, callout_id="bulk-error"),
                     rx.hstack(
                         rx.dialog.close(rx.button("Cancel", type="button", variant="soft")),
-                        rx.button("Confirm", type="submit", id="confirm-bulk", color_scheme="red"),
+                        busy_button(
+                            "Confirm",
+                            "Working…",
+                            state.bulk_busy,
+                            button_id="confirm-bulk",
+                            type="submit",
+                            color_scheme="red",
+                        ),
                         justify="end",
                         width="100%",
                     ),

@@ -11,17 +11,32 @@ from nfp_app.infra.settings import get_settings
 from nfp_app.security import policy
 from nfp_app.state.password_meter import RATE_DEBOUNCE_MS
 
+STRENGTH_ID = "password-strength"
+RULES_ID = "password-rules"
+
 
 def strength_hint(state: Any) -> rx.Component:
-    """A live bar and word for the password's strength (`state` mixes in PasswordMeter)."""
-    return rx.cond(
-        state.strength_label != "",
-        rx.hstack(
-            rx.progress(value=state.strength_score * 25, max=100, width="8rem"),
-            rx.text(state.strength_label, size="2", id="strength-label", role="status"),
-            align="center",
-            spacing="2",
+    """A live bar and word for the password's strength (`state` mixes in PasswordMeter).
+
+    The region is always on the page, so screen readers announce what appears in it.
+    """
+    return rx.box(
+        rx.cond(
+            state.strength_label != "",
+            rx.hstack(
+                rx.progress(
+                    value=state.strength_score * 25,
+                    max=100,
+                    width="8rem",
+                    aria_label="Password strength",
+                ),
+                rx.text("Strength: ", state.strength_label, size="2", id="strength-label"),
+                align="center",
+                spacing="2",
+            ),
         ),
+        id=STRENGTH_ID,
+        aria_live="polite",
     )
 
 
@@ -36,6 +51,8 @@ def new_password_fields(
             input_type="password",
             autocomplete="new-password",
             error=password_error,
+            described_by=(RULES_ID, STRENGTH_ID),
+            visibility=state,
             max_length=policy.PASSWORD_MAX_LENGTH,
             on_change=state.rate_password.debounce(RATE_DEBOUNCE_MS),
         ),
@@ -46,6 +63,7 @@ def new_password_fields(
             "Common passwords and your username are refused.",
             size="1",
             color_scheme="gray",
+            id=RULES_ID,
         ),
         form_field(
             f"Confirm {label.lower()}",
@@ -53,6 +71,7 @@ def new_password_fields(
             input_type="password",
             autocomplete="new-password",
             error=confirm_error,
+            visibility=state,
             max_length=policy.PASSWORD_MAX_LENGTH,
         ),
     ]

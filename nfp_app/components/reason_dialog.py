@@ -6,6 +6,7 @@ from typing import Any
 
 import reflex as rx
 
+from nfp_app.components.form_field import busy_button
 from nfp_app.services.admin_actions import REASON_MAX_LENGTH
 
 
@@ -20,6 +21,8 @@ def reason_field() -> rx.Component:
             max_length=REASON_MAX_LENGTH,
             placeholder="Why? The audit log keeps this with the change.",
             width="100%",
+            # Reflex types TextArea.auto_complete as a bool; the HTML attribute takes "off".
+            custom_attrs={"autoComplete": "off"},
             auto_focus=True,
         ),
         spacing="1",
@@ -39,6 +42,7 @@ def reason_dialog(
     refusal: rx.Var[str] | str = "",
     hidden: dict[str, Any] | None = None,
     confirm_label: str = "Confirm",
+    busy: rx.Var[bool] | bool = False,
 ) -> rx.Component:
     """`trigger` opens a dialog whose form sends `reason` (and the `hidden` fields) to `on_submit`.
 
@@ -48,7 +52,8 @@ def reason_dialog(
     cancel-action, dialog-refusal) are unique on the page.
     """
     fields = [
-        rx.el.input(type="hidden", name=name, value=value) for name, value in (hidden or {}).items()
+        rx.el.input(type="hidden", name=name, id=f"action-{name}", value=value)
+        for name, value in (hidden or {}).items()
     ]
     return rx.alert_dialog.root(
         rx.alert_dialog.trigger(trigger),
@@ -74,8 +79,13 @@ def reason_dialog(
                         rx.alert_dialog.cancel(
                             rx.button("Cancel", type="button", variant="soft", id="cancel-action"),
                         ),
-                        rx.button(
-                            confirm_label, type="submit", color_scheme="red", id="confirm-action"
+                        busy_button(
+                            confirm_label,
+                            "Working…",
+                            busy,
+                            button_id="confirm-action",
+                            type="submit",
+                            color_scheme="red",
                         ),
                         justify="end",
                         spacing="3",

@@ -39,6 +39,7 @@ def search_bar() -> rx.Component:
         rx.hstack(
             rx.input(
                 id="user-search",
+                name="search",
                 type="search",
                 placeholder="Username or email starts with…",
                 aria_label="Search users by username or email prefix",

@@ -6,6 +6,7 @@ import reflex as rx
 
 from nfp_app import routes
 from nfp_app.components.admin_nav import console_page
+from nfp_app.components.form_field import busy_button
 from nfp_app.components.tables import data_table
 from nfp_app.services.audit_log import EVENTS, OUTCOMES
 from nfp_app.state.admin_audit import AdminAuditState, AuditLine
@@ -37,11 +38,11 @@ def _choice(
 
 
 def _field(name: str, element_id: str, value: rx.Var[str] | str) -> rx.Component:
-    return rx.input(name=name, id=element_id, default_value=value)
+    return rx.input(name=name, id=element_id, default_value=value, auto_complete="off")
 
 
 def _date(name: str, element_id: str, value: rx.Var[str] | str) -> rx.Component:
-    return rx.input(name=name, id=element_id, default_value=value, type="date")
+    return rx.input(name=name, id=element_id, default_value=value, type="date", auto_complete="off")
 
 
 def filter_form() -> rx.Component:
@@ -58,10 +59,12 @@ def filter_form() -> rx.Component:
             _labelled("From", _date("since", "audit-since", state.filter_since)),
             _labelled("To", _date("until", "audit-until", state.filter_until)),
             rx.button("Apply", type="submit", id="audit-apply"),
-            rx.button(
+            busy_button(
                 "Export CSV",
+                "Exporting…",
+                state.exporting,
+                button_id="audit-export",
                 type="button",
-                id="audit-export",
                 variant="soft",
                 on_click=state.export_csv,
             ),

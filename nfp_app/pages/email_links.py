@@ -7,24 +7,25 @@ from typing import Any
 import reflex as rx
 
 from nfp_app import routes
-from nfp_app.components.form_field import error_callout
+from nfp_app.components.form_field import busy_button, error_callout
 from nfp_app.components.layout import auth_card
 from nfp_app.state.verify_email import VerifyEmailState
 from nfp_app.state.wasnt_me import WasntMeState
 
 
-def _confirm_page(title: str, text: str, label: str, state: Any) -> rx.Component:
+def _confirm_page(title: str, text: str, label: str, busy_label: str, state: Any) -> rx.Component:
     return auth_card(
         title,
         rx.text(text, size="2"),
         error_callout(state.error),
-        rx.button(
+        busy_button(
             label,
+            busy_label,
+            state.busy,
+            button_id="confirm",
+            type="button",
             on_click=state.confirm,
-            loading=state.busy,
-            disabled=rx.cond(rx.State.is_hydrated, False, True),
             width="100%",
-            id="confirm",
         ),
         rx.link("Back to sign in", href=routes.LOGIN, size="2"),
     )
@@ -36,6 +37,7 @@ def verify_email_page() -> rx.Component:
         "Confirm your email",
         "Press the button to confirm that this address is yours.",
         "Confirm my email",
+        "Confirming…",
         VerifyEmailState,
     )
 
@@ -47,5 +49,6 @@ def wasnt_me_page() -> rx.Component:
         "The button signs out every session of your account, on every device, and sends you a "
         "link to choose a new password.",
         "Sign out everywhere and reset my password",
+        "Signing out…",
         WasntMeState,
     )

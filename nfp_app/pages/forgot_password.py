@@ -39,6 +39,7 @@ def forgot_password_page() -> rx.Component:
                 error_callout(ForgotPasswordState.error),
                 submit_button("Send the link", "Sending…", ForgotPasswordState.busy),
                 on_submit=ForgotPasswordState.submit,
+                form_id="forgot-form",
             ),
         ),
         rx.link("Back to sign in", href=routes.LOGIN, size="2"),

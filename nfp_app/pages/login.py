@@ -6,6 +6,7 @@ import reflex as rx
 
 from nfp_app import routes
 from nfp_app.components.form_field import (
+    busy_button,
     credentials_form,
     error_callout,
     form_field,
@@ -35,6 +36,7 @@ def login_page() -> rx.Component:
                 "password",
                 input_type="password",
                 autocomplete="current-password",
+                visibility=LoginState,
                 max_length=policy.PASSWORD_MAX_LENGTH,
             ),
             rx.el.label(
@@ -48,16 +50,19 @@ def login_page() -> rx.Component:
             error_callout(LoginState.error),
             rx.cond(
                 LoginState.can_resend,
-                rx.button(
+                busy_button(
                     "Send the confirmation link again",
+                    "Sending…",
+                    LoginState.resending,
+                    button_id="resend-verification",
                     type="button",
                     variant="soft",
                     on_click=LoginState.resend_verification,
-                    id="resend-verification",
                 ),
             ),
             submit_button("Sign in", "Signing in…", LoginState.busy),
             on_submit=LoginState.submit,
+            form_id="login-form",
         ),
         rx.link("Forgot your password?", href=routes.FORGOT_PASSWORD, id="forgot-link", size="2"),
         rx.text(

@@ -36,6 +36,7 @@ def reset_password_page() -> rx.Component:
                     ),
                     submit_button("Set the password", "Saving…", ResetPasswordState.busy),
                     on_submit=ResetPasswordState.submit,
+                    form_id="reset-form",
                 ),
                 _invalid_link(),
             ),

@@ -50,6 +50,7 @@ def signup_page() -> rx.Component:
             notice_callout(SignupState.form_notice),
             submit_button("Create account", "Creating account…", SignupState.busy),
             on_submit=SignupState.submit,
+            form_id="signup-form",
         ),
         rx.text("Already registered? ", rx.link("Sign in", href=routes.LOGIN), size="2"),
     )

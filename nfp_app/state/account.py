@@ -12,20 +12,24 @@ from nfp_app.security import policy
 from nfp_app.services import accounts, my_account, my_sessions
 from nfp_app.state.auth import AuthState
 from nfp_app.state.login import form_text
+from nfp_app.state.password_visibility import PasswordVisibility
 from nfp_app.state.views import EventRow, SessionRow, event_row, session_row
 
 EMAIL_CONFIRM_SENT = "Almost done: open the link we sent to the new address to confirm it."
 DELETED = "account-deleted"
 
 
-class AccountState(AuthState):
+class AccountState(PasswordVisibility, AuthState):
     """The user's sessions and history, served only to the session that loaded them."""
 
     email_error: str = ""
     email_notice: str = ""
     sessions_notice: str = ""
     delete_error: str = ""
-    busy: bool = False
+    # One flag per button that starts server work, so each shows its own busy state.
+    email_busy: bool = False
+    delete_busy: bool = False
+    sessions_busy: bool = False
     _sessions: list[SessionRow] = []  # noqa: RUF012  (Reflex copies state defaults per client)
     _events: list[EventRow] = []  # noqa: RUF012
     _loaded_for: int | None = None
@@ -62,7 +66,8 @@ class AccountState(AuthState):
     async def open_page(self):
         """On load: check the session (or go to /login), then load the tables."""
         self.email_error = self.email_notice = self.sessions_notice = self.delete_error = ""
-        self.busy = False
+        self.email_busy = self.delete_busy = self.sessions_busy = False
+        self._hide_passwords()
         user = await self._require_login()
         if user is None or user.id is None:
             return self._login_redirect()
@@ -74,45 +79,65 @@ class AccountState(AuthState):
         """End one of the user's own sessions; ending this one signs this tab out."""
         user = await self._require_login()
         if user is None or user.id is None:
-            return self._login_redirect()
+            yield self._login_redirect()
+            return
         if not isinstance(session_id, int) or isinstance(session_id, bool):
-            return None
-        ended = await db.run(
-            my_sessions.revoke_session,
-            user_id=user.id,
-            session_id=session_id,
-            ip=self.router.session.client_ip,
-        )
-        if ended and session_id == self._session_id:
-            await self._forget()
-            return rx.redirect(routes.LOGIN, replace=True)
-        self.sessions_notice = "The session was signed out." if ended else ""
-        await self._load(user.id)
-        return None
+            return
+        if self.sessions_busy:
+            return
+        self.sessions_busy = True
+        yield
+        try:
+            ended = await db.run(
+                my_sessions.revoke_session,
+                user_id=user.id,
+                session_id=session_id,
+                ip=self.router.session.client_ip,
+            )
+            if ended and session_id == self._session_id:
+                await self._forget()
+                yield rx.redirect(routes.LOGIN, replace=True)
+                return
+            self.sessions_notice = "The session was signed out." if ended else ""
+            await self._load(user.id)
+        finally:
+            self.sessions_busy = False
 
     @rx.event
     async def revoke_others(self):
         """Sign out every session of the user but this one."""
         user = await self._require_login()
         if user is None or user.id is None or self._session_id is None:
-            return self._login_redirect()
-        await db.run(
-            my_sessions.revoke_other_sessions,
-            user_id=user.id,
-            keep=self._session_id,
-            ip=self.router.session.client_ip,
-        )
-        self.sessions_notice = "Every other session was signed out."
-        await self._load(user.id)
-        return None
+            yield self._login_redirect()
+            return
+        if self.sessions_busy:
+            return
+        self.sessions_busy = True
+        yield
+        try:
+            await db.run(
+                my_sessions.revoke_other_sessions,
+                user_id=user.id,
+                keep=self._session_id,
+                ip=self.router.session.client_ip,
+            )
+            self.sessions_notice = "Every other session was signed out."
+            await self._load(user.id)
+        finally:
+            self.sessions_busy = False
 
     @rx.event
     async def change_email(self, form_data: dict[str, Any]):
         """A new address, confirmed by the password (and by a link when verification is on)."""
         user = await self._require_login()
         if user is None or user.id is None:
-            return self._login_redirect()
+            yield self._login_redirect()
+            return
+        if self.email_busy:
+            return
         self.email_error = self.email_notice = ""
+        self.email_busy = True
+        yield
         try:
             confirmed = await db.run(
                 my_account.change_email,
@@ -125,18 +150,26 @@ class AccountState(AuthState):
             )
         except (policy.PolicyError, accounts.AccountError) as error:
             self.email_error = error.message
-            return rx.set_value("email_password", "")
+            yield [rx.set_value("email_password", ""), rx.set_focus("email_password")]
+            return
+        finally:
+            self.email_busy = False
         self.email_notice = "Your email address was changed." if confirmed else EMAIL_CONFIRM_SENT
         await self._require_login()  # the header and profile show the new address
-        return [rx.set_value("email_password", ""), rx.set_value("new_email", "")]
+        yield [rx.set_value("email_password", ""), rx.set_value("new_email", "")]
 
     @rx.event
     async def delete_account(self, form_data: dict[str, Any]):
         """Delete the account after the password and the typed username."""
         user = await self._require_login()
         if user is None or user.id is None:
-            return self._login_redirect()
+            yield self._login_redirect()
+            return
+        if self.delete_busy:
+            return
         self.delete_error = ""
+        self.delete_busy = True
+        yield
         try:
             await db.run(
                 my_account.delete_own_account,
@@ -149,6 +182,9 @@ class AccountState(AuthState):
             )
         except accounts.AccountError as error:
             self.delete_error = error.message
-            return rx.set_value("delete_password", "")
+            yield [rx.set_value("delete_password", ""), rx.set_focus("delete_password")]
+            return
+        finally:
+            self.delete_busy = False
         await self._forget()
-        return rx.redirect(routes.login_with_notice(DELETED), replace=True)
+        yield rx.redirect(routes.login_with_notice(DELETED), replace=True)

@@ -13,11 +13,12 @@ from nfp_app.state.account import AccountState
 from nfp_app.state.auth import AuthState
 from nfp_app.state.login import form_text
 from nfp_app.state.password_meter import PasswordMeter
+from nfp_app.state.password_visibility import PasswordVisibility
 
 CHANGED = "Your password was changed. Every other session was signed out."
 
 
-class AccountPasswordState(PasswordMeter, AuthState):
+class AccountPasswordState(PasswordVisibility, PasswordMeter, AuthState):
     """The form's errors and notice; the passwords live only in form_data."""
 
     current_error: str = ""
@@ -34,9 +35,16 @@ class AccountPasswordState(PasswordMeter, AuthState):
         """On load: a clean form."""
         self._clear()
         self.busy = False
+        self._hide_passwords()
 
     def _cleared(self) -> list[rx.event.EventSpec]:
-        return self._clear_passwords("current", "password", "confirm")
+        """Empty the three fields; after a failure, focus the first field with an error."""
+        events = self._clear_passwords("current", "password", "confirm")
+        for field in ("current", "password", "confirm"):
+            if getattr(self, f"{field}_error"):
+                return [*events, rx.set_focus(field)]
+        self._hide_passwords()
+        return events
 
     @rx.event
     async def submit(self, form_data: dict[str, Any]):

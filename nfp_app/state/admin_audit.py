@@ -15,6 +15,7 @@ from nfp_app.services import accounts, audit_cursor, audit_export, audit_log
 from nfp_app.services.audit_log import AuditQuery, AuditRow
 from nfp_app.state.admin_console import AdminConsoleState
 from nfp_app.state.audit_filters import FIELDS, FilterError, query_from_form
+from nfp_app.state.busy import busy_while
 
 
 @dataclasses.dataclass(frozen=True)
@@ -63,6 +64,7 @@ class AdminAuditState(AdminConsoleState):
     filter_since: str = ""
     filter_until: str = ""
     message: str = ""
+    exporting: bool = False
     page_number: int = 1
     _query: AuditQuery = AuditQuery()
     _lines: list[AuditLine] = []  # noqa: RUF012  (Reflex copies state defaults per client)
@@ -180,6 +182,7 @@ class AdminAuditState(AdminConsoleState):
         return None
 
     @rx.event
+    @busy_while("exporting")
     async def export_csv(self):
         """Send the filtered events (newest first, capped) to the browser as a CSV file."""
         if await self._require_admin() is None:

@@ -18,6 +18,7 @@ from nfp_app.services.accounts import AccountError, UserNotFoundError
 from nfp_app.services.admin_user_detail import load_user_detail, parse_id
 from nfp_app.state import admin_user_views as views
 from nfp_app.state.admin_console import AdminConsoleState
+from nfp_app.state.busy import busy_while
 from nfp_app.state.login import form_text
 
 # Reflex adds a state var named after the route's dynamic segment: [user_id] in ADMIN_USER.
@@ -29,6 +30,7 @@ class AdminUserState(AdminConsoleState):
 
     # Which confirmation dialog is open: harmless UI state.
     open_dialog: str = ""
+    acting: bool = False  # an action is running: its confirm button shows it
     _target: int | None = None
     _missing: bool = False
     _account: views.ProfileView | None = None
@@ -111,6 +113,8 @@ class AdminUserState(AdminConsoleState):
         self.open_dialog = dialog_id if valid else ""
         return None
 
+    # The handlers return this async generator; Reflex runs it, so the busy state shows at once.
+    @busy_while("acting")
     async def _act(
         self, form_data: Any, action: Callable[..., Any], done: str, **arguments: Any
     ) -> rx.event.EventSpec | None:
@@ -142,51 +146,51 @@ class AdminUserState(AdminConsoleState):
         return None
 
     @rx.event
-    async def disable(self, form_data: dict[str, Any]):
+    def disable(self, form_data: dict[str, Any]):
         """Disable the account; its sessions end."""
         done = "{username} was disabled."
-        return await self._act(form_data, admin_actions.update_status, done, active=False)
+        return self._act(form_data, admin_actions.update_status, done, active=False)
 
     @rx.event
-    async def enable(self, form_data: dict[str, Any]):
+    def enable(self, form_data: dict[str, Any]):
         """Enable the account again."""
         done = "{username} was enabled."
-        return await self._act(form_data, admin_actions.update_status, done, active=True)
+        return self._act(form_data, admin_actions.update_status, done, active=True)
 
     @rx.event
-    async def promote(self, form_data: dict[str, Any]):
+    def promote(self, form_data: dict[str, Any]):
         """Make the account an administrator."""
         done = "{username} is now an administrator."
-        return await self._act(form_data, admin_actions.update_status, done, admin=True)
+        return self._act(form_data, admin_actions.update_status, done, admin=True)
 
     @rx.event
-    async def demote(self, form_data: dict[str, Any]):
+    def demote(self, form_data: dict[str, Any]):
         """Withdraw administrator rights; the account's sessions end."""
         done = "{username} is no longer an administrator."
-        return await self._act(form_data, admin_actions.update_status, done, admin=False)
+        return self._act(form_data, admin_actions.update_status, done, admin=False)
 
     @rx.event
-    async def revoke_all_sessions(self, form_data: dict[str, Any]):
+    def revoke_all_sessions(self, form_data: dict[str, Any]):
         """End every session and token of the account."""
         done = "Every session of {username} was ended."
-        return await self._act(form_data, admin_actions.revoke_sessions, done)
+        return self._act(form_data, admin_actions.revoke_sessions, done)
 
     @rx.event
-    async def revoke_one_session(self, form_data: dict[str, Any]):
+    def revoke_one_session(self, form_data: dict[str, Any]):
         """End one session of the account (the service checks that it is theirs)."""
         raw = form_text(form_data, "session_id") if isinstance(form_data, dict) else ""
         # 0 names no session: the service then refuses with "That session has already ended."
         session_id = parse_id(raw) or 0
         done = "The session was ended."
-        return await self._act(form_data, admin_actions.revoke_session, done, session_id=session_id)
+        return self._act(form_data, admin_actions.revoke_session, done, session_id=session_id)
 
     @rx.event
-    async def send_password_reset(self, form_data: dict[str, Any]):
+    def send_password_reset(self, form_data: dict[str, Any]):
         """Mail the account a password-reset link."""
         done = "A password-reset link was sent to {username}."
-        return await self._act(form_data, admin_actions.send_password_reset, done)
+        return self._act(form_data, admin_actions.send_password_reset, done)
 
     @rx.event
-    async def delete_account(self, form_data: dict[str, Any]):
+    def delete_account(self, form_data: dict[str, Any]):
         """Delete the account for good, then go back to the user list."""
-        return await self._act(form_data, admin_actions.delete_user, "")
+        return self._act(form_data, admin_actions.delete_user, "")

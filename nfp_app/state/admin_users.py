@@ -10,7 +10,7 @@ import reflex as rx
 from nfp_app.infra import db
 from nfp_app.services import admin_actions
 from nfp_app.services.accounts import AccountError
-from nfp_app.state import user_list
+from nfp_app.state import busy, user_list
 from nfp_app.state.admin_console import AdminConsoleState
 from nfp_app.state.login import form_text
 from nfp_app.state.user_list import ANY, BULK_ACTIONS, NOTHING_SELECTED, ListedUser
@@ -27,9 +27,9 @@ class AdminUsersState(AdminConsoleState):
     verified_filter: str = ANY
     sort_order: str = user_list.DEFAULT_SORT
     page: int = 1
-    # The bulk action whose confirmation dialog is open ("" when none is).
-    bulk_action: str = ""
+    bulk_action: str = ""  # the bulk action whose dialog is open ("" when none is)
     bulk_error: str = ""
+    bulk_busy: bool = False
     _rows: list[ListedUser] = []  # noqa: RUF012  (Reflex copies state defaults per client)
     _total: int | None = None
     _next_cursor: str | None = None
@@ -174,6 +174,7 @@ class AdminUsersState(AdminConsoleState):
         return None
 
     @rx.event
+    @busy.busy_while("bulk_busy")
     async def confirm_bulk(self, form_data: Any):
         """Run the confirmed bulk action on the selected accounts of the page this tab loaded."""
         admin = await self._require_admin()

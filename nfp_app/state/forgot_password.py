@@ -38,6 +38,7 @@ class ForgotPasswordState(AuthState):
         identifier = form_text(form_data, "identifier").strip()
         if not identifier:
             self.error = "Enter your username or email address."
+            yield rx.set_focus("identifier")
             return
         self.error, self.busy = "", True
         yield

@@ -12,6 +12,7 @@ from nfp_app.infra.urls import backend_url
 from nfp_app.security.redirects import safe_next
 from nfp_app.services import email_verification, password_reset, signin
 from nfp_app.state.auth import COOKIES_NEEDED, AuthState
+from nfp_app.state.password_visibility import PasswordVisibility
 
 # One text for a wrong password and an unknown user alike, so neither is revealed.
 BAD_CREDENTIALS = "Incorrect username or password."
@@ -57,12 +58,13 @@ NOTICES = {
 }
 
 
-class LoginState(AuthState):
+class LoginState(PasswordVisibility, AuthState):
     """Errors and the busy flag of the login form; the password lives only in form_data."""
 
     error: str = ""
     notice: str = ""
     busy: bool = False
+    resending: bool = False
     # Offer to resend the confirmation link; the username waits on the server only.
     can_resend: bool = False
     _unverified_username: str = ""
@@ -71,7 +73,8 @@ class LoginState(AuthState):
     async def open_page(self):
         """On load: a signed-in tab goes straight on; otherwise show a clean form."""
         self.error = ""
-        self.busy = self.can_resend = False
+        self.busy = self.resending = self.can_resend = False
+        self._hide_passwords()
         self.notice = NOTICES.get(self.router.url.query_parameters.get("notice", ""), "")
         if await self._require_login() is not None:
             return rx.redirect(self._next_path(), replace=True)
@@ -80,13 +83,18 @@ class LoginState(AuthState):
     @rx.event
     async def resend_verification(self):
         """Send the confirmation link again to the account that just proved its password."""
-        if not self._unverified_username:
+        if not self._unverified_username or self.resending:
             return
-        result = await db.run(
-            email_verification.resend,
-            username=self._unverified_username,
-            ip=self.router.session.client_ip,
-        )
+        self.resending = True
+        yield
+        try:
+            result = await db.run(
+                email_verification.resend,
+                username=self._unverified_username,
+                ip=self.router.session.client_ip,
+            )
+        finally:
+            self.resending = False
         self.error, self.can_resend = "", False
         if isinstance(result, password_reset.RequestThrottled):
             self.error = f"Too many requests, try again in {result.retry_after} s."
@@ -105,6 +113,7 @@ class LoginState(AuthState):
         password = form_text(form_data, "password")
         if not username or not password:
             self.error = "Enter your username and password."
+            yield rx.set_focus("password" if username else "username")
             return
         binding = self._browser_binding()
         if not binding:
@@ -131,7 +140,7 @@ class LoginState(AuthState):
             self.error = error_for(result)
             self.can_resend = isinstance(result, signin.Unverified)
             self._unverified_username = username if self.can_resend else ""
-            yield rx.set_value("password", "")
+            yield [rx.set_value("password", ""), rx.set_focus("password")]
             return
         await self._remember(result.started.session_id, result.user)
         self._begin_handoff(

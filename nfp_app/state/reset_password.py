@@ -13,11 +13,12 @@ from nfp_app.services import password_reset
 from nfp_app.state.auth import AuthState
 from nfp_app.state.login import form_text
 from nfp_app.state.password_meter import PasswordMeter
+from nfp_app.state.password_visibility import PasswordVisibility
 
 RESET_DONE = "password-reset"
 
 
-class ResetPasswordState(PasswordMeter, AuthState):
+class ResetPasswordState(PasswordVisibility, PasswordMeter, AuthState):
     """Whether the link works, and the form's errors; the token stays on the server."""
 
     link_ok: bool = False
@@ -33,6 +34,7 @@ class ResetPasswordState(PasswordMeter, AuthState):
         """On load: look at the link's token without using it up (mail scanners open links)."""
         self.password_error = self.confirm_error = self.link_error = ""
         self.busy, self.checked = False, False
+        self._hide_passwords()
         self._token = self.router.url.query_parameters.get("token", "")
         try:
             await db.run(password_reset.check_link, token=self._token)
@@ -51,7 +53,7 @@ class ResetPasswordState(PasswordMeter, AuthState):
         password = form_text(form_data, "password")
         if password != form_text(form_data, "confirm"):
             self.confirm_error = "The passwords do not match."
-            yield self._clear_passwords()
+            yield [*self._clear_passwords(), rx.set_focus("confirm")]
             return
         self.busy = True
         yield
@@ -69,7 +71,7 @@ class ResetPasswordState(PasswordMeter, AuthState):
             return
         except policy.PolicyError as error:
             self.password_error = error.message
-            yield self._clear_passwords()
+            yield [*self._clear_passwords(), rx.set_focus("password")]
             return
         finally:
             self.busy = False

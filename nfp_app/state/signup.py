@@ -14,6 +14,10 @@ from nfp_app.services import accounts, signup
 from nfp_app.state.auth import COOKIES_NEEDED, AuthState
 from nfp_app.state.login import form_text
 from nfp_app.state.password_meter import PasswordMeter
+from nfp_app.state.password_visibility import PasswordVisibility
+
+# The form's fields in page order: focus goes to the first one with an error.
+FIELDS = ("username", "email", "password", "confirm")
 
 CHECK_INBOX = (
     "Almost done: we sent a link to your email address. Open it to confirm the address, "
@@ -21,7 +25,7 @@ CHECK_INBOX = (
 )
 
 
-class SignupState(PasswordMeter, AuthState):
+class SignupState(PasswordVisibility, PasswordMeter, AuthState):
     """Field errors and the strength hint; passwords live only in form_data and event arguments."""
 
     username_error: str = ""
@@ -41,13 +45,23 @@ class SignupState(PasswordMeter, AuthState):
         """On load: a signed-in tab goes to the admin page; otherwise show a clean form."""
         self._clear_errors()
         self.strength_score, self.strength_label, self.busy = 0, "", False
+        self._hide_passwords()
         if await self._require_login() is not None:
             return rx.redirect(routes.AFTER_SIGN_IN, replace=True)
         return self._bind_browser()
 
     def _field_error(self, field: str, message: str) -> None:
         attribute = f"{field}_error"
-        setattr(self, attribute if hasattr(self, attribute) else "form_error", message)
+        setattr(self, attribute if field in FIELDS else "form_error", message)
+
+    def _after_failure(self) -> list[rx.event.EventSpec]:
+        """Empty the password fields and move focus to the first field with an error."""
+        events = self._clear_passwords()
+        for field in FIELDS:
+            if getattr(self, f"{field}_error"):
+                events.append(rx.set_focus(field))
+                break
+        return events
 
     @rx.event
     async def submit(self, form_data: dict[str, Any]):
@@ -60,7 +74,7 @@ class SignupState(PasswordMeter, AuthState):
         password = form_text(form_data, "password")
         if password != form_text(form_data, "confirm"):
             self.confirm_error = "The passwords do not match."
-            yield self._clear_passwords()
+            yield self._after_failure()
             return
         binding = self._browser_binding()
         if not binding:
@@ -89,7 +103,7 @@ class SignupState(PasswordMeter, AuthState):
             )
         except (policy.PolicyError, accounts.AccountError) as error:
             self._field_error(error.field, error.message)
-            yield self._clear_passwords()
+            yield self._after_failure()
             return
         finally:
             self.busy = False

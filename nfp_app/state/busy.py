@@ -1,0 +1,37 @@
+"""The busy flag of a button that starts server work: shown at once, and no double submit."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+
+def busy_while(flag: str) -> Callable[[Callable[..., Any]], Callable[..., AsyncIterator[Any]]]:
+    """Decorate an async event handler: state var `flag` is True (and sent) while it runs.
+
+    A call that arrives while the flag is set is ignored, so a double click cannot run the
+    work twice; the flag is cleared when the handler ends, whether it succeeded or raised.
+    """
+
+    def decorate(handler: Callable[..., Any]) -> Callable[..., AsyncIterator[Any]]:
+        @functools.wraps(handler)
+        async def run(self: Any, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
+            if getattr(self, flag):
+                return
+            setattr(self, flag, True)
+            yield None  # the button shows its busy state before the work starts
+            try:
+                outcome = handler(self, *args, **kwargs)
+                if inspect.isasyncgen(outcome):
+                    async for events in outcome:
+                        yield events
+                elif (events := await outcome) is not None:
+                    yield events
+            finally:
+                setattr(self, flag, False)
+
+        return run
+
+    return decorate
