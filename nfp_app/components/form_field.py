@@ -54,15 +54,13 @@ def form_field(
     for its "Show password" toggle. `one-time-code` fields get a numeric keyboard.
     """
     element_id = field_id or name
-    invalid = (
-        "false" if isinstance(error, str) and not error else rx.cond(error != "", "true", "false")
-    )
+    invalid = ("true" if error else "false") if isinstance(error, str) else None
     props: dict[str, Any] = {
         "id": element_id,
         "name": name,
         "auto_complete": autocomplete,
         "required": required,
-        "aria_invalid": invalid,
+        "aria_invalid": invalid or rx.cond(error != "", "true", "false"),
         **input_props,
     }
     described = _described_by(element_id, error, described_by)
@@ -118,7 +116,7 @@ def busy_button(
     busy_label: str,
     busy: rx.Var[bool] | bool,
     *,
-    button_id: str,
+    button_id: str | rx.Var[str],
     **props: Any,
 ) -> rx.Component:
     """A button that starts server work: says so while busy, and cannot be pressed twice."""
@@ -126,7 +124,7 @@ def busy_button(
         rx.cond(busy, busy_label, label),
         loading=busy,
         # Disabled until the app has loaded too: before that a press would do nothing.
-        disabled=rx.cond(rx.State.is_hydrated, busy, True),
+        disabled=rx.cond(rx.State.is_hydrated & ~rx.Var.create(busy), False, True),
         aria_busy=rx.cond(busy, "true", "false"),
         id=button_id,
         **props,

@@ -5,19 +5,26 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import AsyncIterator, Callable
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+P = ParamSpec("P")
+S = TypeVar("S")
 
 
-def busy_while(flag: str) -> Callable[[Callable[..., Any]], Callable[..., AsyncIterator[Any]]]:
+def busy_while(
+    flag: str,
+) -> Callable[[Callable[Concatenate[S, P], Any]], Callable[Concatenate[S, P], AsyncIterator[Any]]]:
     """Decorate an async event handler: state var `flag` is True (and sent) while it runs.
 
     A call that arrives while the flag is set is ignored, so a double click cannot run the
     work twice; the flag is cleared when the handler ends, whether it succeeded or raised.
     """
 
-    def decorate(handler: Callable[..., Any]) -> Callable[..., AsyncIterator[Any]]:
+    def decorate(
+        handler: Callable[Concatenate[S, P], Any],
+    ) -> Callable[Concatenate[S, P], AsyncIterator[Any]]:
         @functools.wraps(handler)
-        async def run(self: Any, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
+        async def run(self: S, *args: P.args, **kwargs: P.kwargs) -> AsyncIterator[Any]:
             if getattr(self, flag):
                 return
             setattr(self, flag, True)

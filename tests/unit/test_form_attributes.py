@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import reflex as rx
 
+from nfp_app.components.form_field import form_field
 from nfp_app.pages.account import account_page
 from nfp_app.pages.admin_audit import admin_audit_page
 from nfp_app.pages.admin_user import admin_user_page
@@ -188,3 +189,11 @@ def test_the_new_password_is_described_by_the_rules_and_the_meter() -> None:
     progress = [n for n, _ in walk(signup_page()) if type(n).__name__ == "Progress"]
     assert progress
     assert attribute(progress[0], "aria-label") == "Password strength"
+
+
+def test_a_code_field_asks_for_a_one_time_code() -> None:
+    """No page has a code field yet; the 2FA steps will build theirs with form_field."""
+    (field,) = inputs(form_field("Code", "code", autocomplete="one-time-code"))
+    assert attribute(field, "auto_complete") == "one-time-code"
+    assert attribute(field, "input_mode") == "numeric"
+    assert (attribute(field, "id"), attribute(field, "name")) == ("code", "code")
