@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from nfp_app import routes
+from nfp_app.models import MAX_ROW_ID
 from nfp_app.pages import PAGES
 from tests.support.accounts import create_user, make_admin, unique_name
 from tests.support.axe import Audit
@@ -143,6 +144,10 @@ def test_console_pages(page: Page, live_app: LiveApp) -> None:
     page.click("#user-action-disable")
     expect(page.locator("#reason-input")).to_be_visible()
     audit.check(page, "/admin/users/<id> (reason dialog)")
+
+    goto_ready(page, live_app.url(routes.admin_user(MAX_ROW_ID)))
+    expect(page.locator("#user-not-found")).to_be_visible()
+    audit.check(page, "/admin/users/<id> (no such user)")
 
     goto_ready(page, live_app.url(routes.ADMIN_AUDIT))
     expect(page.locator("#audit-table tbody tr").first).to_be_visible()
