@@ -16,12 +16,17 @@ def _not_found() -> rx.Component:
         rx.vstack(
             # The page's one h1 in this state, so the page still has a heading.
             rx.heading("No such user.", size="4", as_="h1", id="user-not-found-heading"),
-            rx.link("Back to the user list", href=routes.ADMIN_USERS, id="back-to-users"),
+            rx.link(
+                "Back to the user list",
+                href=routes.ADMIN_USERS,
+                id="back-to-users",
+                high_contrast=True,
+            ),
             spacing="1",
         ),
         icon="circle_alert",
         color_scheme="amber",
-        # Amber's usual text colour is 4.2:1 on the callout in light mode; this one is 4.5+.
+        # Amber's usual text colour (and the link's) is 4.2:1 on the callout in light mode.
         high_contrast=True,
         role="alert",
         id="user-not-found",
