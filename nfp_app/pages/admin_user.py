@@ -14,12 +14,20 @@ from nfp_app.state.admin_user import AdminUserState
 def _not_found() -> rx.Component:
     return rx.callout(
         rx.vstack(
-            rx.text("No such user.", weight="bold"),
-            rx.link("Back to the user list", href=routes.ADMIN_USERS, id="back-to-users"),
+            # The page's one h1 in this state, so the page still has a heading.
+            rx.heading("No such user.", size="4", as_="h1", id="user-not-found-heading"),
+            rx.link(
+                "Back to the user list",
+                href=routes.ADMIN_USERS,
+                id="back-to-users",
+                high_contrast=True,
+            ),
             spacing="1",
         ),
         icon="circle_alert",
         color_scheme="amber",
+        # Amber's usual text colour (and the link's) is 4.2:1 on the callout in light mode.
+        high_contrast=True,
         role="alert",
         id="user-not-found",
     )

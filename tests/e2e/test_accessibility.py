@@ -1,0 +1,155 @@
+"""axe-core at WCAG 2.2 A/AA plus best practices over every page and state, in the light and
+the dark colour scheme; each page also has its own <title> and exactly one h1."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from nfp_app import routes
+from nfp_app.models import MAX_ROW_ID
+from nfp_app.pages import PAGES
+from tests.support.accounts import create_user, make_admin, unique_name
+from tests.support.axe import Audit
+from tests.support.live_app import LiveApp
+from tests.support.mailbox import MAILBOX
+from tests.support.ui import (
+    VIEWPORT,
+    fill_login,
+    goto_ready,
+    hydrations,
+    login,
+    wait_answered,
+    wait_hydrated,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
+
+RESET_SUBJECT = "Reset your nfp_app password"
+NO_MATCH = "zz-no-such-account"
+
+
+@pytest.fixture(params=["light", "dark"])
+def context(browser: Browser, request: pytest.FixtureRequest) -> Iterator[BrowserContext]:
+    """A fresh context whose system colour scheme is light or dark (overrides conftest's)."""
+    made = browser.new_context(viewport=VIEWPORT, color_scheme=request.param)
+    made.set_default_timeout(15_000)
+    yield made
+    made.close()
+
+
+def test_every_page_has_its_own_title() -> None:
+    titles = [page.full_title for page in PAGES]
+    assert all(title.strip() for title in titles)
+    assert len(set(titles)) == len(titles), titles
+
+
+def test_signed_out_pages(page: Page, live_app: LiveApp) -> None:
+    audit = Audit()
+    username = unique_name("a11y")
+    email = f"{username}@mail.example"
+    create_user(live_app, username, email=email)
+
+    goto_ready(page, live_app.url(routes.LOGIN))
+    audit.check(page, "/login")
+    fill_login(page, username, "not the password at all")
+    expect(page.locator("#form-error")).to_be_visible()
+    audit.check(page, "/login (failed sign-in)")
+
+    goto_ready(page, live_app.url(routes.SIGNUP))
+    page.fill("#password", "short")
+    expect(page.locator("#strength-label")).to_be_visible()
+    audit.check(page, "/signup (strength meter)")
+    page.fill("#username", username)
+    page.fill("#password", "plum-Harbor-47-lantern")
+    page.fill("#confirm", "something else entirely")
+    page.click("#submit")
+    expect(page.locator("#confirm-error")).to_be_visible()
+    audit.check(page, "/signup (errors)")
+
+    goto_ready(page, live_app.url(routes.FORGOT_PASSWORD))
+    audit.check(page, "/forgot-password")
+    page.fill("#identifier", email)
+    page.click("#submit")
+    expect(page.locator("#notice")).to_be_visible()
+    audit.check(page, "/forgot-password (sent)")
+
+    goto_ready(page, MAILBOX.wait_for(email, RESET_SUBJECT).link("/reset-password?token="))
+    expect(page.locator("#password")).to_be_visible()
+    audit.check(page, "/reset-password (valid link)")
+    goto_ready(page, live_app.url(f"{routes.RESET_PASSWORD}?token=not-a-token"))
+    expect(page.locator("#form-error")).to_be_visible()
+    audit.check(page, "/reset-password (invalid link)")
+
+    goto_ready(page, live_app.url(f"{routes.VERIFY_EMAIL}?token=not-a-token"))
+    audit.check(page, "/verify-email")
+    page.click("#confirm")
+    expect(page.locator("#form-error")).to_be_visible()
+    audit.check(page, "/verify-email (invalid link)")
+    goto_ready(page, live_app.url(f"{routes.WASNT_ME}?token=not-a-token"))
+    audit.check(page, "/wasnt-me")
+
+    page.goto(live_app.url("/no-such-page"))
+    audit.check(page, "/no-such-page (404)")
+    audit.assert_clean()
+
+
+def test_signed_in_pages_of_an_ordinary_user(page: Page, live_app: LiveApp) -> None:
+    audit = Audit()
+    username = unique_name("a11y")
+    create_user(live_app, username, email=f"{username}@mail.example")
+    login(page, live_app, username)
+    audit.check(page, "/admin (ordinary user)")
+    goto_ready(page, live_app.url(routes.ACCOUNT))
+    expect(page.locator("#sessions-table tbody tr").first).to_be_visible()
+    audit.check(page, "/account")
+    audit.assert_clean()
+
+
+def test_console_pages(page: Page, live_app: LiveApp) -> None:
+    audit = Audit()
+    admin = unique_name("a11yadm")
+    target = unique_name("a11yusr")
+    make_admin(live_app, admin)
+    create_user(live_app, target, email=f"{target}@mail.example")
+    login(page, live_app, admin)
+    expect(page.locator("#sign-in-chart")).to_be_visible()
+    audit.check(page, "/admin (administrator)")
+
+    goto_ready(page, live_app.url(routes.ADMIN_USERS))
+    links = page.locator("#users-table tbody tr .user-link")
+    expect(links.first).to_be_visible()
+    audit.check(page, "/admin/users (results)")
+    page.locator("#user-search").press_sequentially(NO_MATCH, delay=20)
+    # The search for the whole text was handled (the server echoes it); then no row is left.
+    wait_answered(page, NO_MATCH, f'"search_text_rx_state_":"{NO_MATCH}"', "the search")
+    expect(links).to_have_count(0)
+    audit.check(page, "/admin/users (no match)")
+    page.locator("#user-search").fill("")
+    expect(links.first).to_be_visible()
+    page.click("#select-all")
+    page.click("#bulk-disable")
+    expect(page.locator("#reason-input")).to_be_visible()
+    audit.check(page, "/admin/users (bulk dialog)")
+    page.keyboard.press("Escape")
+    expect(page.locator("#reason-input")).to_have_count(0)
+
+    before = hydrations(page)
+    page.locator("#users-table tbody tr", has_text=target).locator(".user-link").click()
+    wait_hydrated(page, before, "the user's page")
+    expect(page.locator("#user-detail-heading")).to_have_text(target)
+    audit.check(page, "/admin/users/<id>")
+    page.click("#user-action-disable")
+    expect(page.locator("#reason-input")).to_be_visible()
+    audit.check(page, "/admin/users/<id> (reason dialog)")
+
+    goto_ready(page, live_app.url(routes.admin_user(MAX_ROW_ID)))
+    expect(page.locator("#user-not-found")).to_be_visible()
+    audit.check(page, "/admin/users/<id> (no such user)")
+
+    goto_ready(page, live_app.url(routes.ADMIN_AUDIT))
+    expect(page.locator("#audit-table tbody tr").first).to_be_visible()
+    audit.check(page, "/admin/audit")
+    audit.assert_clean()
