@@ -130,6 +130,7 @@ def delete_section() -> rx.Component:
                 button_id="delete",
                 type="submit",
                 color_scheme="red",
+                high_contrast=True,
             ),
             on_submit=AccountState.delete_account,
             form_id="delete-form",

@@ -33,7 +33,9 @@ def _session_row(row: rx.vars.ObjectVar[SessionRow]) -> rx.Component:
         rx.table.cell(
             rx.hstack(
                 rx.text(row.device),
-                rx.cond(row.current, rx.badge("This device", color_scheme="green")),
+                rx.cond(
+                    row.current, rx.badge("This device", color_scheme="green", high_contrast=True)
+                ),
                 spacing="2",
             )
         ),
@@ -61,7 +63,7 @@ def sessions_section() -> rx.Component:
     return card_section(
         "Active sessions",
         data_table(
-            ("Device", "IP", "Created", "Last seen", ""),
+            ("Device", "IP", "Created", "Last seen", "Actions"),
             rx.table.body(rx.foreach(AccountState.sessions, _session_row)),
             "sessions-table",
         ),

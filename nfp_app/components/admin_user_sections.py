@@ -23,8 +23,8 @@ def _badge(
 ) -> rx.Component:
     return rx.cond(
         on,
-        rx.badge(yes, color_scheme=yes_color),
-        rx.badge(no, color_scheme=no_color),
+        rx.badge(yes, color_scheme=yes_color, high_contrast=True),
+        rx.badge(no, color_scheme=no_color, high_contrast=True),
     )
 
 
@@ -70,7 +70,9 @@ def _session_row(row: rx.vars.ObjectVar[SessionLine]) -> rx.Component:
         rx.table.cell(
             rx.hstack(
                 rx.text(row.device),
-                rx.cond(row.persistent, rx.badge("Remembered", color_scheme="blue")),
+                rx.cond(
+                    row.persistent, rx.badge("Remembered", color_scheme="blue", high_contrast=True)
+                ),
                 spacing="2",
             )
         ),
@@ -88,7 +90,7 @@ def sessions_card() -> rx.Component:
         rx.cond(
             AdminUserState.account_sessions.length() > 0,  # type: ignore[union-attr]
             data_table(
-                ("Device", "IP", "Signed in", "Last seen", ""),
+                ("Device", "IP", "Signed in", "Last seen", "Actions"),
                 rx.table.body(rx.foreach(AdminUserState.account_sessions, _session_row)),
                 "user-sessions",
             ),

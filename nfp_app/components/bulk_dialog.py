@@ -65,6 +65,7 @@ def bulk_dialog() -> rx.Component:
                             button_id="confirm-bulk",
                             type="submit",
                             color_scheme="red",
+                            high_contrast=True,
                         ),
                         justify="end",
                         width="100%",

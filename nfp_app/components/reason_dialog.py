@@ -86,6 +86,7 @@ def reason_dialog(
                             button_id="confirm-action",
                             type="submit",
                             color_scheme="red",
+                            high_contrast=True,
                         ),
                         justify="end",
                         spacing="3",

@@ -71,14 +71,14 @@ def _badges(row: rx.vars.ObjectVar[ListedUser]) -> rx.Component:
     return rx.hstack(
         rx.cond(
             row.active,
-            rx.badge("Active", color_scheme="green"),
-            rx.badge("Disabled", color_scheme="red"),
+            rx.badge("Active", color_scheme="green", high_contrast=True),
+            rx.badge("Disabled", color_scheme="red", high_contrast=True),
         ),
-        rx.cond(row.admin, rx.badge("Admin", color_scheme="purple")),
+        rx.cond(row.admin, rx.badge("Admin", color_scheme="purple", high_contrast=True)),
         rx.cond(
             row.verified,
-            rx.badge("Verified", color_scheme="blue"),
-            rx.badge("Unverified", color_scheme="gray"),
+            rx.badge("Verified", color_scheme="blue", high_contrast=True),
+            rx.badge("Unverified", color_scheme="gray", high_contrast=True),
         ),
         spacing="1",
         wrap="wrap",
@@ -147,7 +147,8 @@ def pager() -> rx.Component:
             variant="soft",
         ),
         rx.spacer(),
-        rx.text(state.total_text, size="2", color_scheme="gray", id="users-total"),
+        # A live region: a screen reader hears how many accounts a search found.
+        rx.text(state.total_text, size="2", color_scheme="gray", id="users-total", role="status"),
         align="center",
         width="100%",
     )

@@ -67,7 +67,7 @@ def login_page() -> rx.Component:
         rx.link("Forgot your password?", href=routes.FORGOT_PASSWORD, id="forgot-link", size="2"),
         rx.text(
             "No account yet? ",
-            rx.link("Create one", href=routes.SIGNUP, id="signup-link"),
+            rx.link("Create one", href=routes.SIGNUP, id="signup-link", underline="always"),
             size="2",
         ),
     )

@@ -52,5 +52,9 @@ def signup_page() -> rx.Component:
             on_submit=SignupState.submit,
             form_id="signup-form",
         ),
-        rx.text("Already registered? ", rx.link("Sign in", href=routes.LOGIN), size="2"),
+        rx.text(
+            "Already registered? ",
+            rx.link("Sign in", href=routes.LOGIN, id="login-link", underline="always"),
+            size="2",
+        ),
     )

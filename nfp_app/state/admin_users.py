@@ -17,8 +17,7 @@ from nfp_app.state.user_list import ANY, BULK_ACTIONS, NOTHING_SELECTED, ListedU
 
 
 class AdminUsersState(AdminConsoleState):
-    """The list's choices are plain vars; the rows, counts and results are served only to the
-    connection that checked the administrator (see AdminConsoleState)."""
+    """Choices are plain vars; rows, counts and results reach only the admin's tab (see base)."""
 
     search_text: str = ""
     search_error: str = ""
@@ -48,8 +47,10 @@ class AdminUsersState(AdminConsoleState):
 
     @rx.var(cache=False)
     def total_text(self) -> str:
-        """How many accounts match, when counted."""
-        return user_list.total_text(self._total) if self._console_is_mine() else ""
+        """How many accounts match, when counted; says so when none does."""
+        if not self._console_is_mine():
+            return ""
+        return user_list.total_text(self._total, shown=len(self._rows))
 
     @rx.var(cache=False)
     def has_next(self) -> bool:
@@ -82,8 +83,7 @@ class AdminUsersState(AdminConsoleState):
         )
         found, self._cursors = await user_list.fetch_page(query, self._cursors)
         self._rows = [user_list.listed_user(row) for row in found.rows]
-        total: int | None = found.total
-        self._total, self._next_cursor = total, found.next_cursor
+        self._total, self._next_cursor = found.total, found.next_cursor
         self.page = len(self._cursors) + 1
         self._selected = [user_id for user_id in self._selected if user_id in self._page_ids()]
 
@@ -94,8 +94,8 @@ class AdminUsersState(AdminConsoleState):
         self._cursors, self._selected, self._bulk_message = [], [], ""
         if self.search_error:
             self._rows, self._total, self._next_cursor, self.page = [], 0, None, 1
-            return None
-        await self._load()
+        else:
+            await self._load()
         return None
 
     @rx.event

@@ -132,8 +132,10 @@ def listed_user(row: UserRow) -> ListedUser:
     )
 
 
-def total_text(total: int | None) -> str:
-    """How many accounts match, when the directory counted them."""
+def total_text(total: int | None, *, shown: int) -> str:
+    """How many accounts match, when the directory counted them; "none" when the page is empty."""
+    if shown == 0:
+        return "No accounts match."
     if total is None:
         return ""
     return "1 account" if total == 1 else f"{total:,} accounts"

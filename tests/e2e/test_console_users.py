@@ -99,6 +99,9 @@ def test_search_as_you_type_is_debounced_and_narrows_to_the_prefix(
     href = f"/admin/users/{_id_of(live_app, f'{prefix}b')}"
     expect(row.locator(".user-link")).to_have_attribute("href", href)
     search(page, "q", [])
+    # Said in words, in a live region, rather than shown as an empty table.
+    expect(page.locator("#users-total")).to_have_text("No accounts match.")
+    expect(page.locator("#users-total")).to_have_attribute("role", "status")
     expect(page.locator("#user-search")).to_have_attribute("maxlength", "254")
 
 
