@@ -61,8 +61,11 @@ def use_error_fallback(app: rx.App, fallback: Callable[[], rx.Component]) -> Non
     """
 
     def boundary(stateful: bool) -> rx.Component:
-        handler = {} if stateful else {"on_error": noop()}
-        return ErrorBoundary.create(fallback_render=rx.Var.create(fallback()), **handler)
+        render = rx.Var.create(fallback())
+        if stateful:
+            return ErrorBoundary.create(fallback_render=render)
+        # Without a state there is no backend handler to report to (Reflex does the same).
+        return ErrorBoundary.create(fallback_render=render, on_error=noop())
 
     app.app_wraps[ERROR_BOUNDARY_WRAP] = boundary
 

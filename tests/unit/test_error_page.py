@@ -11,6 +11,7 @@ from nfp_app.reflex_compat import ERROR_BOUNDARY_WRAP
 
 def test_the_app_wraps_pages_in_our_error_boundary() -> None:
     boundary = app.app_wraps[ERROR_BOUNDARY_WRAP](True)
+    assert boundary is not None
     compiled = str(boundary.render())
     assert ERROR_HEADING in compiled
     assert "error-reload" in compiled
