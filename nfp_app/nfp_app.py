@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from nfp_app.api import create_api
+from nfp_app.components.error_page import error_fallback
 from nfp_app.infra import db
 from nfp_app.infra.forwarded_scheme import ForwardedSchemeMiddleware
 from nfp_app.infra.logs import configure_logging
@@ -14,7 +15,11 @@ from nfp_app.infra.security_headers import SecurityHeadersMiddleware
 from nfp_app.infra.served_by import ServedByMiddleware
 from nfp_app.infra.settings import get_settings
 from nfp_app.pages import PAGES
-from nfp_app.reflex_compat import AppWithOuterMiddleware, keep_credentials_out_of_snapshots
+from nfp_app.reflex_compat import (
+    AppWithOuterMiddleware,
+    keep_credentials_out_of_snapshots,
+    use_error_fallback,
+)
 from nfp_app.services import signin_limits
 from nfp_app.state.outage import handle_backend_exception
 from nfp_app.tasks.mail_delivery import deliver_mail_forever
@@ -54,6 +59,8 @@ app = NfpApp(
         rx.el.link(rel="icon", href="/favicon.ico", sizes="16x16 32x32 48x48"),
     ],
 )
+# A rendering error shows our page, without the stack trace Reflex's default prints.
+use_error_fallback(app, error_fallback)
 app.register_lifespan_task(db.migrate_to_head)
 app.register_lifespan_task(deliver_mail_forever)
 app.register_lifespan_task(push_signouts_forever)

@@ -15,9 +15,10 @@ from reflex.istate.data import HeaderData
 from reflex.state import State
 from reflex.utils import prerequisites
 from reflex_base.components.component import field
-from reflex_base.event import EventHandler, no_args_event_spec
+from reflex_base.event import EventHandler, no_args_event_spec, noop
 from reflex_base.event.context import EventContext
 from reflex_base.utils import log as reflex_log
+from reflex_components_core.base.error_boundary import ErrorBoundary
 from reflex_components_core.el.elements.base import BaseHTML
 from reflex_components_core.el.elements.media import Img
 from reflex_components_radix.themes.base import LiteralAccentColor
@@ -47,6 +48,26 @@ class AppWithOuterMiddleware(rx.App):
         for middleware in self.outer_middleware:
             asgi_app = middleware(asgi_app)
         return asgi_app
+
+
+# Reflex wraps the whole app in its error boundary under this key of App.app_wraps.
+ERROR_BOUNDARY_WRAP = (55, "ErrorBoundary")
+
+
+def use_error_fallback(app: rx.App, fallback: Callable[[], rx.Component]) -> None:
+    """Show `fallback` instead of Reflex's default error screen (which prints the stack).
+
+    The boundary still reports the error to the backend, as Reflex's default does.
+    """
+
+    def boundary(stateful: bool) -> rx.Component:
+        render = rx.Var.create(fallback())
+        if stateful:
+            return ErrorBoundary.create(fallback_render=render)
+        # Without a state there is no backend handler to report to (Reflex does the same).
+        return ErrorBoundary.create(fallback_render=render, on_error=noop())
+
+    app.app_wraps[ERROR_BOUNDARY_WRAP] = boundary
 
 
 class BeaconImage(Img):

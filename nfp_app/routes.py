@@ -17,6 +17,8 @@ FORGOT_PASSWORD = "/forgot-password"
 RESET_PASSWORD = "/reset-password"
 VERIFY_EMAIL = "/verify-email"
 WASNT_ME = "/wasnt-me"
+# Reflex's name for the page it shows at any unknown path.
+NOT_FOUND = "404"
 # Password managers look here for the page that changes a password.
 WELL_KNOWN_CHANGE_PASSWORD = "/.well-known/change-password"
 # Where a signed-in user lands when nothing else was asked for.

@@ -18,6 +18,7 @@ from nfp_app.pages.email_links import verify_email_page, wasnt_me_page
 from nfp_app.pages.forgot_password import forgot_password_page
 from nfp_app.pages.home import home_page
 from nfp_app.pages.login import login_page
+from nfp_app.pages.not_found import not_found_page
 from nfp_app.pages.reset_password import reset_password_page
 from nfp_app.pages.signup import signup_page
 from nfp_app.state.account import AccountState
@@ -78,4 +79,5 @@ PAGES = (
     ),
     Page(verify_email_page, routes.VERIFY_EMAIL, "Confirm your email", VerifyEmailState.open_page),
     Page(wasnt_me_page, routes.WASNT_ME, "That wasn't you?", WasntMeState.open_page),
+    Page(not_found_page, routes.NOT_FOUND, "Page not found", []),
 )

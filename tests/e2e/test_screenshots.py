@@ -1,4 +1,4 @@
-"""Screenshots of the three pages, taken from the live app into test-results/screenshots/.
+"""Screenshots of the pages, taken from the live app into test-results/screenshots/.
 
 `scripts/screenshots.sh` runs this test and copies the pictures to docs/screenshots/, so a test
 run never rewrites tracked files.
@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import struct
 from pathlib import Path
+from typing import Literal
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from nfp_app import routes
 from tests.support.accounts import PASSWORD, create_user, make_admin, unique_name
@@ -45,9 +46,10 @@ def _shoot(page: Page, name: str, blank: bytes, *, full_page: bool = False) -> P
     path = SCREENSHOTS / name
     picture = page.screenshot(path=path, full_page=full_page)
     width, height = _png_size(picture)
-    assert width == VIEWPORT["width"]
+    window = page.viewport_size or VIEWPORT
+    assert width == window["width"]
     # A whole-page picture is as tall as the page, and never shorter than the window.
-    assert height > VIEWPORT["height"] if full_page else height == VIEWPORT["height"]
+    assert height > window["height"] if full_page else height == window["height"]
     assert picture != blank, f"{name} shows an empty page"
     return path
 
@@ -105,3 +107,41 @@ def test_screenshots(page: Page, live_app: LiveApp, new_context: ContextFactory)
     goto_ready(page, live_app.url(routes.ADMIN_AUDIT))
     expect(page.locator("#audit-table tbody tr").first).to_be_visible()
     _shoot(page, "console-audit.png", blank)
+
+
+PHONE: ViewportSize = {"width": 360, "height": 740}
+SCHEMES: tuple[Literal["light", "dark"], ...] = ("light", "dark")
+
+
+def test_screenshots_light_dark_phone_and_desktop(
+    live_app: LiveApp, new_context: ContextFactory
+) -> None:
+    """<page>-<width>-<scheme>.png for the sign-in, signup, console users and 404 pages, at
+    360 px and 1280 px, with the system in light and in dark mode."""
+    admin = unique_name("admin")
+    make_admin(live_app, admin)
+    create_user(live_app, unique_name("member"))
+    for scheme in SCHEMES:
+        for window in (PHONE, VIEWPORT):
+            page = new_page(new_context(viewport=window, color_scheme=scheme))
+            page.goto("about:blank")
+            blank = page.screenshot()
+            suffix = f"{window['width']}-{scheme}.png"
+
+            goto_ready(page, live_app.url("/login"))
+            expect(page.locator("#submit")).to_be_enabled()
+            _shoot(page, f"login-{suffix}", blank)
+
+            goto_ready(page, live_app.url("/signup"))
+            fill_signup(page, "new_user", PASSWORD, confirm=PASSWORD + "!")
+            expect(page.locator("#confirm-error")).to_be_visible()
+            _shoot(page, f"signup-{suffix}", blank)
+
+            goto_ready(page, live_app.url("/no-such-page"))
+            expect(page.get_by_role("heading", level=1)).to_be_visible()
+            _shoot(page, f"404-{suffix}", blank)
+
+            login(page, live_app, admin)
+            goto_ready(page, live_app.url(routes.ADMIN_USERS))
+            expect(page.locator("#users-table tbody tr").first).to_be_visible()
+            _shoot(page, f"console-users-{suffix}", blank)

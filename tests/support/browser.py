@@ -8,10 +8,19 @@ first and closed when the last is torn down.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Literal
 
 import pytest
 from playwright._impl._api_structures import SetCookieParam as NewCookie
-from playwright.sync_api import Browser, BrowserContext, Dialog, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Dialog,
+    Page,
+    Playwright,
+    ViewportSize,
+    sync_playwright,
+)
 
 from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.support.ui import VIEWPORT, ContextFactory, watch_page
@@ -54,11 +63,17 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def new_context(browser: Browser) -> Iterator[ContextFactory]:
-    """Make extra browser contexts (separate cookie jars), optionally seeded with cookies."""
+    """Make extra browser contexts (separate cookie jars), optionally seeded with cookies,
+    with another window size or the system's colour scheme."""
     made: list[BrowserContext] = []
 
-    def make(cookies: list[NewCookie] | None = None) -> BrowserContext:
-        context = browser.new_context(viewport=VIEWPORT)
+    def make(
+        cookies: list[NewCookie] | None = None,
+        *,
+        viewport: ViewportSize = VIEWPORT,
+        color_scheme: Literal["light", "dark", "no-preference"] = "light",
+    ) -> BrowserContext:
+        context = browser.new_context(viewport=viewport, color_scheme=color_scheme)
         context.set_default_timeout(15_000)
         if cookies:
             context.add_cookies(cookies)
