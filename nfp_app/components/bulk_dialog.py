@@ -28,6 +28,7 @@ def bulk_bar() -> rx.Component:
                 variant="soft",
             ),
             spacing="2",
+            wrap="wrap",  # one under the other on a phone
         ),
         rx.cond(
             state.bulk_message != "",
