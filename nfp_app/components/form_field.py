@@ -117,14 +117,19 @@ def busy_button(
     busy: rx.Var[bool] | bool,
     *,
     button_id: str | rx.Var[str],
+    unavailable: rx.Var[bool] | bool = False,
     **props: Any,
 ) -> rx.Component:
-    """A button that starts server work: says so while busy, and cannot be pressed twice."""
+    """A button that starts server work: says so while busy, and cannot be pressed twice.
+
+    `unavailable` disables it for a reason of its own (no next page, say).
+    """
+    usable = rx.State.is_hydrated & ~rx.Var.create(busy) & ~rx.Var.create(unavailable)
     return rx.button(
         rx.cond(busy, busy_label, label),
         loading=busy,
         # Disabled until the app has loaded too: before that a press would do nothing.
-        disabled=rx.cond(rx.State.is_hydrated & ~rx.Var.create(busy), False, True),
+        disabled=rx.cond(usable, False, True),
         aria_busy=rx.cond(busy, "true", "false"),
         id=button_id,
         **props,

@@ -97,8 +97,3 @@ def detail_item(label: str, value: rx.Var[str], field_id: str) -> rx.Component:
     return rx.data_list.item(
         rx.data_list.label(label), rx.data_list.value(rx.text(value, id=field_id))
     )
-
-
-def wrapping_rows(*children: rx.Component) -> rx.Component:
-    """`children` with every row of buttons inside allowed to wrap on a narrow screen."""
-    return rx.box(*children, width="100%", style={"& .rt-Flex": {"flex_wrap": "wrap"}})

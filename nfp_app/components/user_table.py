@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from nfp_app.components.pager import pager
 from nfp_app.services.user_directory_types import MAX_QUERY_LENGTH
 from nfp_app.state.admin_users import AdminUsersState
 from nfp_app.state.user_list import (
@@ -127,28 +128,22 @@ def users_table() -> rx.Component:
     )
 
 
-def pager() -> rx.Component:
+def users_pager() -> rx.Component:
     """Previous and Next (keyset pages), the page number and the count when there is one."""
     state = AdminUsersState
-    return rx.hstack(
-        rx.button(
-            "Previous",
-            id="users-previous",
-            on_click=state.turn_page(False),
-            disabled=state.page <= 1,
-            variant="soft",
+    return pager(
+        "users",
+        page_number=state.page,
+        turn=state.turn_page,
+        has_previous=state.page > 1,
+        has_next=state.has_next,
+        busy=state.paging,
+        after=rx.hstack(
+            rx.spacer(),
+            # A live region: a screen reader hears how many accounts a search found.
+            rx.text(
+                state.total_text, size="2", color_scheme="gray", id="users-total", role="status"
+            ),
+            flex_grow="1",
         ),
-        rx.text("Page ", state.page, size="2", id="users-page"),
-        rx.button(
-            "Next",
-            id="users-next",
-            on_click=state.turn_page(True),
-            disabled=~state.has_next,
-            variant="soft",
-        ),
-        rx.spacer(),
-        # A live region: a screen reader hears how many accounts a search found.
-        rx.text(state.total_text, size="2", color_scheme="gray", id="users-total", role="status"),
-        align="center",
-        width="100%",
     )

@@ -7,6 +7,7 @@ import reflex as rx
 from nfp_app import routes
 from nfp_app.components.admin_nav import console_page
 from nfp_app.components.form_field import busy_button
+from nfp_app.components.pager import pager
 from nfp_app.components.tables import data_table
 from nfp_app.services.audit_log import EVENTS, OUTCOMES
 from nfp_app.state.admin_audit import AdminAuditState, AuditLine
@@ -58,7 +59,7 @@ def filter_form() -> rx.Component:
             _labelled("IP", _field("ip", "audit-ip", state.filter_ip)),
             _labelled("From", _date("since", "audit-since", state.filter_since)),
             _labelled("To", _date("until", "audit-until", state.filter_until)),
-            rx.button("Apply", type="submit", id="audit-apply"),
+            busy_button("Apply", "Applying…", state.paging, button_id="audit-apply", type="submit"),
             busy_button(
                 "Export CSV",
                 "Exporting…",
@@ -103,23 +104,13 @@ def audit_table() -> rx.Component:
             AdminAuditState.lines.length() == 0,  # type: ignore[union-attr]
             rx.text("No events match these filters.", size="2", id="audit-empty"),
         ),
-        rx.hstack(
-            rx.button(
-                "Previous",
-                id="audit-previous",
-                on_click=AdminAuditState.previous_page,
-                disabled=~AdminAuditState.has_previous,
-                variant="soft",
-            ),
-            rx.text(f"Page {AdminAuditState.page_number}", size="2", id="audit-page"),
-            rx.button(
-                "Next",
-                id="audit-next",
-                on_click=AdminAuditState.next_page,
-                disabled=~AdminAuditState.has_next,
-                variant="soft",
-            ),
-            align="center",
+        pager(
+            "audit",
+            page_number=AdminAuditState.page_number,
+            turn=AdminAuditState.turn_page,
+            has_previous=AdminAuditState.has_previous,
+            has_next=AdminAuditState.has_next,
+            busy=AdminAuditState.paging,
         ),
         width="100%",
     )

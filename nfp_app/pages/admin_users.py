@@ -7,9 +7,8 @@ import reflex as rx
 from nfp_app import routes
 from nfp_app.components.admin_nav import console_page
 from nfp_app.components.bulk_dialog import bulk_bar, bulk_dialog
-from nfp_app.components.layout import wrapping_rows
 from nfp_app.components.tables import scroll_region
-from nfp_app.components.user_table import pager, search_bar, users_table
+from nfp_app.components.user_table import search_bar, users_pager, users_table
 
 
 def admin_users_page() -> rx.Component:
@@ -18,9 +17,8 @@ def admin_users_page() -> rx.Component:
         routes.ADMIN_USERS,
         rx.heading("Users", size="6", as_="h1"),
         search_bar(),
-        # A phone is narrower than the bulk buttons side by side.
-        wrapping_rows(bulk_bar()),
+        bulk_bar(),
         scroll_region(users_table(), "Users", "users-table-scroll"),
-        pager(),
+        users_pager(),
         bulk_dialog(),
     )

@@ -10,6 +10,7 @@ from nfp_app import routes
 from nfp_app.infra import db, workers
 from nfp_app.security import policy
 from nfp_app.services import accounts, my_account, my_sessions
+from nfp_app.state import busy
 from nfp_app.state.auth import AuthState
 from nfp_app.state.login import form_text
 from nfp_app.state.password_visibility import PasswordVisibility
@@ -75,69 +76,52 @@ class AccountState(PasswordVisibility, AuthState):
         return None
 
     @rx.event
+    @busy.busy_while("sessions_busy")
     async def revoke(self, session_id: int):
         """End one of the user's own sessions; ending this one signs this tab out."""
         user = await self._require_login()
         if user is None or user.id is None:
-            yield self._login_redirect()
-            return
+            return self._login_redirect()
         if not isinstance(session_id, int) or isinstance(session_id, bool):
-            return
-        if self.sessions_busy:
-            return
-        self.sessions_busy = True
-        yield
-        try:
-            ended = await db.run(
-                my_sessions.revoke_session,
-                user_id=user.id,
-                session_id=session_id,
-                ip=self.router.session.client_ip,
-            )
-            if ended and session_id == self._session_id:
-                await self._forget()
-                yield rx.redirect(routes.LOGIN, replace=True)
-                return
-            self.sessions_notice = "The session was signed out." if ended else ""
-            await self._load(user.id)
-        finally:
-            self.sessions_busy = False
+            return None
+        ended = await db.run(
+            my_sessions.revoke_session,
+            user_id=user.id,
+            session_id=session_id,
+            ip=self.router.session.client_ip,
+        )
+        if ended and session_id == self._session_id:
+            await self._forget()
+            return rx.redirect(routes.LOGIN, replace=True)
+        self.sessions_notice = "The session was signed out." if ended else ""
+        await self._load(user.id)
+        return None
 
     @rx.event
+    @busy.busy_while("sessions_busy")
     async def revoke_others(self):
         """Sign out every session of the user but this one."""
         user = await self._require_login()
         if user is None or user.id is None or self._session_id is None:
-            yield self._login_redirect()
-            return
-        if self.sessions_busy:
-            return
-        self.sessions_busy = True
-        yield
-        try:
-            await db.run(
-                my_sessions.revoke_other_sessions,
-                user_id=user.id,
-                keep=self._session_id,
-                ip=self.router.session.client_ip,
-            )
-            self.sessions_notice = "Every other session was signed out."
-            await self._load(user.id)
-        finally:
-            self.sessions_busy = False
+            return self._login_redirect()
+        await db.run(
+            my_sessions.revoke_other_sessions,
+            user_id=user.id,
+            keep=self._session_id,
+            ip=self.router.session.client_ip,
+        )
+        self.sessions_notice = "Every other session was signed out."
+        await self._load(user.id)
+        return None
 
     @rx.event
+    @busy.busy_while("email_busy")
     async def change_email(self, form_data: dict[str, Any]):
         """A new address, confirmed by the password (and by a link when verification is on)."""
         user = await self._require_login()
         if user is None or user.id is None:
-            yield self._login_redirect()
-            return
-        if self.email_busy:
-            return
+            return self._login_redirect()
         self.email_error = self.email_notice = ""
-        self.email_busy = True
-        yield
         try:
             confirmed = await db.run(
                 my_account.change_email,
@@ -150,26 +134,19 @@ class AccountState(PasswordVisibility, AuthState):
             )
         except (policy.PolicyError, accounts.AccountError) as error:
             self.email_error = error.message
-            yield [rx.set_value("email_password", ""), rx.set_focus("email_password")]
-            return
-        finally:
-            self.email_busy = False
+            return [rx.set_value("email_password", ""), rx.set_focus("email_password")]
         self.email_notice = "Your email address was changed." if confirmed else EMAIL_CONFIRM_SENT
         await self._require_login()  # the header and profile show the new address
-        yield [rx.set_value("email_password", ""), rx.set_value("new_email", "")]
+        return [rx.set_value("email_password", ""), rx.set_value("new_email", "")]
 
     @rx.event
+    @busy.busy_while("delete_busy")
     async def delete_account(self, form_data: dict[str, Any]):
         """Delete the account after the password and the typed username."""
         user = await self._require_login()
         if user is None or user.id is None:
-            yield self._login_redirect()
-            return
-        if self.delete_busy:
-            return
+            return self._login_redirect()
         self.delete_error = ""
-        self.delete_busy = True
-        yield
         try:
             await db.run(
                 my_account.delete_own_account,
@@ -182,9 +159,6 @@ class AccountState(PasswordVisibility, AuthState):
             )
         except accounts.AccountError as error:
             self.delete_error = error.message
-            yield [rx.set_value("delete_password", ""), rx.set_focus("delete_password")]
-            return
-        finally:
-            self.delete_busy = False
+            return [rx.set_value("delete_password", ""), rx.set_focus("delete_password")]
         await self._forget()
-        yield rx.redirect(routes.login_with_notice(DELETED), replace=True)
+        return rx.redirect(routes.login_with_notice(DELETED), replace=True)

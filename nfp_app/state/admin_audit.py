@@ -65,6 +65,7 @@ class AdminAuditState(AdminConsoleState):
     filter_until: str = ""
     message: str = ""
     exporting: bool = False
+    paging: bool = False  # a filter or page is loading
     page_number: int = 1
     _query: AuditQuery = AuditQuery()
     _lines: list[AuditLine] = []  # noqa: RUF012  (Reflex copies state defaults per client)
@@ -140,6 +141,7 @@ class AdminAuditState(AdminConsoleState):
         return None
 
     @rx.event
+    @busy_while("paging")
     async def apply_filters(self, form_data: dict[str, Any]):
         """Filter by the form's username, type, outcome, IP and dates; back to the first page."""
         if await self._require_admin() is None:
@@ -160,22 +162,17 @@ class AdminAuditState(AdminConsoleState):
         return None
 
     @rx.event
-    async def next_page(self):
-        """The next (older) page of events."""
+    @busy_while("paging")
+    async def turn_page(self, forward: Any):
+        """The next (older) page of events when `forward` is True, else the one before."""
         if await self._require_admin() is None:
             return self._not_admin_redirect()
-        if self._next_cursor:
+        if forward is True and self._next_cursor:
             self._previous_cursors = [*self._previous_cursors, self._page_cursor]
             self.page_number += 1
             await self._load(self._next_cursor)
-        return None
-
-    @rx.event
-    async def previous_page(self):
-        """The page before (newer events), from the stack of cursors kept on the server."""
-        if await self._require_admin() is None:
-            return self._not_admin_redirect()
-        if self._previous_cursors:
+        elif forward is False and self._previous_cursors:
+            # The stack of cursors is kept on the server: the client names no page.
             *self._previous_cursors, cursor = self._previous_cursors
             self.page_number = max(1, self.page_number - 1)
             await self._load(cursor)

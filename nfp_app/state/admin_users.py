@@ -29,11 +29,11 @@ class AdminUsersState(AdminConsoleState):
     bulk_action: str = ""  # the bulk action whose dialog is open ("" when none is)
     bulk_error: str = ""
     bulk_busy: bool = False
+    paging: bool = False
     _rows: list[ListedUser] = []  # noqa: RUF012  (Reflex copies state defaults per client)
     _total: int | None = None
     _next_cursor: str | None = None
-    # Where each page after the first starts, up to the one shown: Previous pops one.
-    _cursors: list[str] = []  # noqa: RUF012
+    _cursors: list[str] = []  # noqa: RUF012  (where each page up to this one starts)
     _selected: list[int] = []  # noqa: RUF012
     _bulk_message: str = ""
 
@@ -62,15 +62,12 @@ class AdminUsersState(AdminConsoleState):
         """Whether every account of this (non-empty) page is selected."""
         if not self._console_is_mine() or not self._rows:
             return False
-        return set(self._selected) == set(self._page_ids())
+        return set(self._selected) == {row.id for row in self._rows}
 
     @rx.var(cache=False)
     def bulk_message(self) -> str:
         """What the last bulk action did and refused."""
         return self._bulk_message if self._console_is_mine() else ""
-
-    def _page_ids(self) -> list[int]:
-        return [row.id for row in self._rows]
 
     async def _load(self) -> None:
         """Load the page that starts at the newest cursor of the stack."""
@@ -85,7 +82,9 @@ class AdminUsersState(AdminConsoleState):
         self._rows = [user_list.listed_user(row) for row in found.rows]
         self._total, self._next_cursor = found.total, found.next_cursor
         self.page = len(self._cursors) + 1
-        self._selected = [user_id for user_id in self._selected if user_id in self._page_ids()]
+        self._selected = [
+            user_id for user_id in self._selected if user_id in [row.id for row in self._rows]
+        ]
 
     async def _first_page(self) -> rx.event.EventSpec | None:
         """After a change of search, filter or sort: back to page 1, nothing selected."""
@@ -125,6 +124,7 @@ class AdminUsersState(AdminConsoleState):
         return await self._first_page()
 
     @rx.event
+    @busy.busy_while("paging")
     async def turn_page(self, forward: Any):
         """The next page (forward is True) or the previous one, if there is one."""
         if await self._require_admin() is None:
@@ -141,7 +141,7 @@ class AdminUsersState(AdminConsoleState):
         """Select or unselect one account of this page (ids of other pages are ignored)."""
         if await self._require_admin() is None:
             return self._not_admin_redirect()
-        if type(user_id) is int and user_id in self._page_ids():
+        if type(user_id) is int and user_id in [row.id for row in self._rows]:
             others = [chosen for chosen in self._selected if chosen != user_id]
             self._selected = [*others, user_id] if checked is True else others
         return None
@@ -151,7 +151,7 @@ class AdminUsersState(AdminConsoleState):
         """Select every account of this page, or none."""
         if await self._require_admin() is None:
             return self._not_admin_redirect()
-        self._selected = self._page_ids() if checked is True else []
+        self._selected = [row.id for row in self._rows] if checked is True else []
         return None
 
     @rx.event
@@ -182,7 +182,7 @@ class AdminUsersState(AdminConsoleState):
             return self._not_admin_redirect()
         action, self.bulk_error = self.bulk_action, ""
         # Only ids of the rows this server loaded for the tab, whatever the client sent.
-        ids = [user_id for user_id in self._selected if user_id in self._page_ids()]
+        ids = [user_id for user_id in self._selected if user_id in [row.id for row in self._rows]]
         if action not in BULK_ACTIONS or not ids:
             self.bulk_action, self._bulk_message = "", NOTHING_SELECTED
             return None

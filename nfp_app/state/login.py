@@ -12,6 +12,7 @@ from nfp_app.infra.urls import backend_url
 from nfp_app.security.redirects import safe_next
 from nfp_app.services import email_verification, password_reset, signin
 from nfp_app.state.auth import COOKIES_NEEDED, AuthState
+from nfp_app.state.busy import busy_while
 from nfp_app.state.password_visibility import PasswordVisibility
 
 # One text for a wrong password and an unknown user alike, so neither is revealed.
@@ -81,20 +82,16 @@ class LoginState(PasswordVisibility, AuthState):
         return self._bind_browser()
 
     @rx.event
+    @busy_while("resending")
     async def resend_verification(self):
         """Send the confirmation link again to the account that just proved its password."""
-        if not self._unverified_username or self.resending:
+        if not self._unverified_username:
             return
-        self.resending = True
-        yield
-        try:
-            result = await db.run(
-                email_verification.resend,
-                username=self._unverified_username,
-                ip=self.router.session.client_ip,
-            )
-        finally:
-            self.resending = False
+        result = await db.run(
+            email_verification.resend,
+            username=self._unverified_username,
+            ip=self.router.session.client_ip,
+        )
         self.error, self.can_resend = "", False
         if isinstance(result, password_reset.RequestThrottled):
             self.error = f"Too many requests, try again in {result.retry_after} s."

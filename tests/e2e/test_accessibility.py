@@ -16,11 +16,14 @@ from tests.support.axe import Audit
 from tests.support.live_app import LiveApp
 from tests.support.mailbox import MAILBOX
 from tests.support.ui import (
+    PHONE,
     VIEWPORT,
+    ContextFactory,
     fill_login,
     goto_ready,
     hydrations,
     login,
+    new_page,
     wait_answered,
     wait_hydrated,
 )
@@ -152,4 +155,30 @@ def test_console_pages(page: Page, live_app: LiveApp) -> None:
     goto_ready(page, live_app.url(routes.ADMIN_AUDIT))
     expect(page.locator("#audit-table tbody tr").first).to_be_visible()
     audit.check(page, "/admin/audit")
+    audit.assert_clean()
+
+
+def test_phone_width(new_context: ContextFactory, live_app: LiveApp) -> None:
+    """The phone layout (360 px) passes as well: the header's second row, the wrapped buttons,
+    the scroll boxes of the tables (dark only: both schemes are covered at full width)."""
+    page = new_page(new_context(viewport=PHONE, color_scheme="dark"))
+    audit = Audit()
+    admin = unique_name("a11yphn")
+    make_admin(live_app, admin)
+    goto_ready(page, live_app.url(routes.SIGNUP))
+    page.fill("#username", admin)
+    page.click("#submit")
+    expect(page.locator("#username-error")).to_be_visible()
+    audit.check(page, "/signup (phone, errors)")
+    login(page, live_app, admin)
+    expect(page.locator("#sign-in-chart")).to_be_visible()
+    audit.check(page, "/admin (phone)")
+    goto_ready(page, live_app.url(routes.ADMIN_USERS))
+    expect(page.locator("#users-table tbody tr").first).to_be_visible()
+    audit.check(page, "/admin/users (phone)")
+    goto_ready(page, live_app.url(routes.ADMIN_AUDIT))
+    expect(page.locator("#audit-table tbody tr").first).to_be_visible()
+    audit.check(page, "/admin/audit (phone)")
+    goto_ready(page, live_app.url(routes.ACCOUNT))
+    audit.check(page, "/account (phone)")
     audit.assert_clean()

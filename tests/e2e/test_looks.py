@@ -15,11 +15,10 @@ from nfp_app.models import User
 from nfp_app.pages.not_found import NOT_FOUND_HEADING
 from tests.support.accounts import create_user, make_admin, unique_name
 from tests.support.live_app import LiveApp
-from tests.support.ui import ContextFactory, goto_ready, login, new_page
+from tests.support.ui import PHONE, ContextFactory, goto_ready, login, new_page
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
-PHONE = {"width": 360, "height": 740}
 # Radix themes mark the page's colour mode with a class on <html>.
 _MODE = "document.documentElement.classList.contains('dark') ? 'dark' : 'light'"
 _SIDEWAYS = "document.scrollingElement.scrollWidth - window.innerWidth"

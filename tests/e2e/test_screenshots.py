@@ -12,13 +12,14 @@ from typing import Literal
 
 import httpx
 import pytest
-from playwright.sync_api import Page, ViewportSize, expect
+from playwright.sync_api import Page, expect
 
 from nfp_app import routes
 from tests.support.accounts import PASSWORD, create_user, make_admin, unique_name
 from tests.support.live_app import LiveApp
 from tests.support.prod_app import ROOT
 from tests.support.ui import (
+    PHONE,
     VIEWPORT,
     ContextFactory,
     fill_signup,
@@ -109,7 +110,6 @@ def test_screenshots(page: Page, live_app: LiveApp, new_context: ContextFactory)
     _shoot(page, "console-audit.png", blank)
 
 
-PHONE: ViewportSize = {"width": 360, "height": 740}
 SCHEMES: tuple[Literal["light", "dark"], ...] = ("light", "dark")
 
 

@@ -25,6 +25,8 @@ from tests.support.accounts import PASSWORD
 from tests.support.live_app import LiveApp
 
 VIEWPORT: ViewportSize = {"width": 1280, "height": 800}
+# The narrowest phone the layout is made for.
+PHONE: ViewportSize = {"width": 360, "height": 740}
 COOKIE_NAME = "nfp_session"
 # Texts that only the signed-in part of /admin contains.
 PROTECTED_TEXTS = ("Your account", "Sign-ins per day", "Last sign-in")
