@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from nfp_app import routes
 from nfp_app.models import MAX_ROW_ID
 from nfp_app.pages import PAGES
-from tests.support.accounts import create_user, make_admin, unique_name
+from tests.support.accounts import PASSWORD, create_user, make_admin, unique_name
 from tests.support.axe import Audit
 from tests.support.live_app import LiveApp
 from tests.support.mailbox import MAILBOX
@@ -20,6 +20,7 @@ from tests.support.ui import (
     VIEWPORT,
     ContextFactory,
     fill_login,
+    fill_signup,
     goto_ready,
     hydrations,
     login,
@@ -166,8 +167,7 @@ def test_phone_width(new_context: ContextFactory, live_app: LiveApp) -> None:
     admin = unique_name("a11yphn")
     make_admin(live_app, admin)
     goto_ready(page, live_app.url(routes.SIGNUP))
-    page.fill("#username", admin)
-    page.click("#submit")
+    fill_signup(page, admin, PASSWORD)  # the name is taken
     expect(page.locator("#username-error")).to_be_visible()
     audit.check(page, "/signup (phone, errors)")
     login(page, live_app, admin)
