@@ -6,7 +6,7 @@ import reflex as rx
 
 from nfp_app.components.cookie_beacon import cookie_beacon
 from nfp_app.components.header import site_header
-from nfp_app.components.looks import GAP, LINKS_IN_TEXT, PAGE_PADDING
+from nfp_app.components.looks import GAP, LINKS_IN_TEXT, PAGE_PADDING, SKIP_LINK
 from nfp_app.state.auth import AuthState
 
 
@@ -14,8 +14,21 @@ def page_frame(*children: rx.Component, signed_in: rx.Var[bool] | None = None) -
     """The frame of every page: the header, then `children` in the page's <main>."""
     return rx.box(
         cookie_beacon(),
+        # The first Tab stop: past the header's links, straight to the page (WCAG 2.4.1).
+        # Focus moves in the browser (set_focus runs there); following the #main link instead
+        # would be a client-side navigation that leaves the focus at the top.
+        rx.el.a(
+            "Skip to content",
+            href="#main",
+            id="skip-link",
+            style=SKIP_LINK,
+            on_click=[rx.prevent_default, rx.set_focus("main")],
+        ),
         site_header(signed_in),
-        rx.el.main(*children, width="100%", id="main"),
+        # Focusable from the skip link only (-1), and without a ring: it is not a control.
+        rx.el.main(
+            *children, width="100%", id="main", tab_index=-1, style={"&:focus": {"outline": "none"}}
+        ),
         width="100%",
         min_height="100vh",
         style=LINKS_IN_TEXT,

@@ -25,3 +25,20 @@ SCREEN_READER_ONLY: Final = {
     "clip": "rect(0 0 0 0)",
     "white_space": "nowrap",
 }
+# The skip link: hidden until it has the keyboard focus, then shown over the header's corner.
+SKIP_LINK: Final = {
+    **SCREEN_READER_ONLY,
+    "&:focus": {
+        "width": "auto",
+        "height": "auto",
+        "clip": "auto",
+        "z_index": "10",
+        "top": "0.5rem",
+        "left": "0.5rem",
+        "padding": "0.5rem 0.75rem",
+        "background": "var(--color-panel-solid)",
+        "color": "var(--accent-12)",
+        "border_radius": "var(--radius-2)",
+        "outline": "2px solid var(--focus-8)",
+    },
+}

@@ -83,7 +83,13 @@ def test_sign_in_and_log_out_with_the_keyboard(page: Page, live_app: LiveApp) ->
     username = unique_name("kbd")
     create_user(live_app, username)
     goto_ready(page, live_app.url(routes.LOGIN))
-    tab_to(page, "#username")
+    # The first stop is the skip link; it takes the next Tab past the header to the form.
+    tab(page, "#skip-link")
+    assert_focus_visible(page)
+    shown = page.locator("#skip-link").bounding_box()
+    assert shown is not None and shown["width"] > 20, "the focused skip link stays hidden"
+    page.keyboard.press("Enter")
+    tab(page, "#username")
     assert_focus_visible(page)
     for target in ("#password", "#remember_me", "#submit"):
         tab(page, target)
