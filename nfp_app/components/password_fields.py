@@ -56,14 +56,19 @@ def new_password_fields(
             max_length=policy.PASSWORD_MAX_LENGTH,
             on_change=state.rate_password.debounce(RATE_DEBOUNCE_MS),
         ),
-        strength_hint(state),
-        rx.text(
-            f"{get_settings().password_min_length} to {policy.PASSWORD_MAX_LENGTH} characters, "
-            "spaces allowed; a long phrase is easiest to remember. "
-            "Common passwords and your username are refused.",
-            size="1",
-            color_scheme="gray",
-            id=RULES_ID,
+        # One block, so the empty live region adds no gap of its own above the rules.
+        rx.vstack(
+            strength_hint(state),
+            rx.text(
+                f"{get_settings().password_min_length} to {policy.PASSWORD_MAX_LENGTH} "
+                "characters, spaces allowed; a long phrase is easiest to remember. "
+                "Common passwords and your username are refused.",
+                size="1",
+                color_scheme="gray",
+                id=RULES_ID,
+            ),
+            spacing="1",
+            width="100%",
         ),
         form_field(
             f"Confirm {label.lower()}",

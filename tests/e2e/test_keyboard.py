@@ -87,7 +87,8 @@ def test_sign_in_and_log_out_with_the_keyboard(page: Page, live_app: LiveApp) ->
     tab(page, "#skip-link")
     assert_focus_visible(page)
     shown = page.locator("#skip-link").bounding_box()
-    assert shown is not None and shown["width"] > 20, "the focused skip link stays hidden"
+    assert shown is not None
+    assert shown["width"] > 20, "the focused skip link stays hidden"
     page.keyboard.press("Enter")
     tab(page, "#username")
     assert_focus_visible(page)
@@ -114,6 +115,28 @@ def test_sign_in_and_log_out_with_the_keyboard(page: Page, live_app: LiveApp) ->
     expect(page.locator("#account-username")).to_have_count(0)
     goto_ready(page, live_app.url(routes.ADMIN))
     login_page_ready(page)  # the session really ended: /admin sends back to sign in
+
+
+def test_sign_up_with_the_keyboard(page: Page, live_app: LiveApp) -> None:
+    username = unique_name("kbdnew")
+    goto_ready(page, live_app.url(routes.SIGNUP))
+    tab_to(page, "#username")
+    page.keyboard.type(username)
+    tab(page, "#email")
+    page.keyboard.type(f"{username}@mail.example")
+    tab(page, "#password")
+    page.keyboard.type(PASSWORD)
+    tab(page, "#password-toggle")
+    page.keyboard.press("Space")  # shows the password: the same field, now as text
+    expect(page.locator("#password")).to_have_attribute("type", "text")
+    expect(page.locator("#password")).to_have_value(PASSWORD)
+    tab(page, "#confirm")
+    page.keyboard.type(PASSWORD)
+    assert_focus_visible(page)
+    before = hydrations(page)
+    page.keyboard.press("Enter")
+    wait_hydrated(page, before, "the page after signup")
+    expect(page.locator("#account-username")).to_have_text(username)
 
 
 def test_change_password_with_the_keyboard(page: Page, live_app: LiveApp) -> None:
