@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, WebSocketRoute, expect
 from sqlmodel import select
 
 from nfp_app import routes
+from nfp_app.components.error_page import ERROR_HEADING
 from nfp_app.infra import db
 from nfp_app.models import User
 from nfp_app.pages.not_found import NOT_FOUND_HEADING
@@ -138,3 +141,47 @@ def test_an_unknown_address_shows_our_404_page(page: Page, live_app: LiveApp) ->
     expect(page).to_have_title("Page not found · nfp_app")
     page.locator("#not-found-home").click()
     expect(page).to_have_url(re.compile(r"/login/?$"))
+
+
+_BROKEN_ROW = {"id": 1, "device": {"forged": True}, "current": False}
+
+
+def _sessions_broken(message: str | bytes) -> str | bytes:
+    """A Socket.IO frame from the server whose `sessions` list, if any, holds one row whose
+    device is an object: React cannot render an object as text, and throws."""
+    if isinstance(message, bytes) or not message.startswith("42"):
+        return message
+    start = message.index("[")
+    packet = json.loads(message[start:])
+
+    def forge(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {
+                key: [_BROKEN_ROW] if key.startswith("sessions_rx_state_") else forge(item)
+                for key, item in value.items()
+            }
+        return [forge(item) for item in value] if isinstance(value, list) else value
+
+    return message[:start] + json.dumps(forge(packet))
+
+
+def test_a_page_that_cannot_render_shows_our_error_page(page: Page, live_app: LiveApp) -> None:
+    """The real app, made to fail while rendering: the test forges the server's list of sessions
+    on the websocket into a row that cannot be drawn. Our page replaces the app, with a way
+    back, and no stack trace reaches the user."""
+    username = unique_name("broken")
+    create_user(live_app, username)
+    login(page, live_app, username)
+
+    def tamper(socket: WebSocketRoute) -> None:
+        server = socket.connect_to_server()
+        server.on_message(lambda message: socket.send(_sessions_broken(message)))
+
+    page.route_web_socket(re.compile(r"/_event"), tamper)
+    page.goto(live_app.url(routes.ACCOUNT))
+    expect(page.get_by_role("heading", level=1)).to_have_text(ERROR_HEADING)
+    expect(page.locator("#error-reload")).to_be_visible()
+    expect(page.locator("#error-home")).to_have_attribute("href", "/")
+    text = page.locator("body").inner_text()
+    for leak in ("TypeError", "is not a function", "at ", "reflex.dev"):
+        assert leak not in text, f"the error page shows {leak!r}"
