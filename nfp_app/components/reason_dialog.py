@@ -52,7 +52,9 @@ def reason_dialog(
     cancel-action, dialog-refusal) are unique on the page.
     """
     fields = [
-        rx.el.input(type="hidden", name=name, id=f"action-{name}", value=value)
+        # No id: an id becomes a ref in the built JavaScript, and a name like session_id there
+        # would look like a leaked server-side var (tests/security sec08).
+        rx.el.input(type="hidden", name=name, value=value)
         for name, value in (hidden or {}).items()
     ]
     return rx.alert_dialog.root(

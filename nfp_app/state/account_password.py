@@ -11,6 +11,7 @@ from nfp_app.security import policy
 from nfp_app.services import accounts, my_account
 from nfp_app.state.account import AccountState
 from nfp_app.state.auth import AuthState
+from nfp_app.state.busy import busy_while
 from nfp_app.state.login import form_text
 from nfp_app.state.password_meter import PasswordMeter
 from nfp_app.state.password_visibility import PasswordVisibility
@@ -47,13 +48,12 @@ class AccountPasswordState(PasswordVisibility, PasswordMeter, AuthState):
         return events
 
     @rx.event
+    @busy_while("busy")
     async def submit(self, form_data: dict[str, Any]):
         """Check the current password (like a sign-in), then set the new one."""
         user = await self._require_login()
         if user is None or user.id is None:
             yield self._login_redirect()
-            return
-        if self.busy:
             return
         self._clear()
         new = form_text(form_data, "password")
@@ -61,8 +61,6 @@ class AccountPasswordState(PasswordVisibility, PasswordMeter, AuthState):
             self.confirm_error = "The passwords do not match."
             yield self._cleared()
             return
-        self.busy = True
-        yield
         try:
             await db.run(
                 my_account.change_password,
@@ -85,6 +83,4 @@ class AccountPasswordState(PasswordVisibility, PasswordMeter, AuthState):
             # The sessions table now has this session only.
             account = await self.get_state(AccountState)
             await account._reload()
-        finally:
-            self.busy = False
         yield self._cleared()

@@ -7,6 +7,8 @@ import inspect
 from collections.abc import AsyncIterator, Callable
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
+from nfp_app.state.outage import handle_backend_exception
+
 P = ParamSpec("P")
 S = TypeVar("S")
 
@@ -18,6 +20,9 @@ def busy_while(
 
     A call that arrives while the flag is set is ignored, so a double click cannot run the
     work twice; the flag is cleared when the handler ends, whether it succeeded or raised.
+    A handler that raises sends no state to the browser, which would keep the button busy, so
+    the exception goes to the app's handler here ("temporarily unavailable" while the
+    database is away) and its answer travels with the cleared flag.
     """
 
     def decorate(
@@ -36,6 +41,9 @@ def busy_while(
                         yield events
                 elif (events := await outcome) is not None:
                     yield events
+            except Exception as error:  # handed on to the app's handler, below
+                setattr(self, flag, False)
+                yield handle_backend_exception(error)
             finally:
                 setattr(self, flag, False)
 

@@ -6,6 +6,7 @@ import reflex as rx
 
 from nfp_app import routes
 from nfp_app.services import accounts
+from nfp_app.state.busy import busy_while
 
 
 class EmailLink(rx.State, mixin=True):
@@ -26,18 +27,13 @@ class EmailLink(rx.State, mixin=True):
         self._token = self.router.url.query_parameters.get("token", "")
 
     @rx.event
+    @busy_while("busy")
     async def confirm(self):
         """Use the link, then show the sign-in page with what happened."""
-        if self.busy:
-            return
-        self.busy = True
-        yield
         try:
             notice = await self._use_link(self._token)
         except accounts.AccountError as error:
             self.error = error.message
             return
-        finally:
-            self.busy = False
         self._token = ""
         yield rx.redirect(routes.login_with_notice(notice), replace=True)

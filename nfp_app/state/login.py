@@ -102,10 +102,9 @@ class LoginState(PasswordVisibility, AuthState):
         return safe_next(self.router.url.query_parameters.get("next"))
 
     @rx.event
+    @busy_while("busy")
     async def submit(self, form_data: dict[str, Any]):
         """Check the credentials off the event loop, open a session and set the cookie."""
-        if self.busy:
-            return
         username = form_text(form_data, "username").strip()
         password = form_text(form_data, "password")
         if not username or not password:
@@ -117,22 +116,17 @@ class LoginState(PasswordVisibility, AuthState):
             self.error = COOKIES_NEEDED
             return
         self.error = self.notice = ""
-        self.busy = True
-        yield
-        try:
-            result = await db.run(
-                signin.sign_in,
-                executor=workers.sign_in_pool(),
-                username=username,
-                password=password,
-                persistent=form_checked(form_data, "remember_me"),
-                user_agent=self.router.headers.user_agent,
-                ip=self.router.session.client_ip,
-                binding=binding,
-                device_token=self._device_token(),
-            )
-        finally:
-            self.busy = False
+        result = await db.run(
+            signin.sign_in,
+            executor=workers.sign_in_pool(),
+            username=username,
+            password=password,
+            persistent=form_checked(form_data, "remember_me"),
+            user_agent=self.router.headers.user_agent,
+            ip=self.router.session.client_ip,
+            binding=binding,
+            device_token=self._device_token(),
+        )
         if not isinstance(result, signin.SignedIn):
             self.error = error_for(result)
             self.can_resend = isinstance(result, signin.Unverified)

@@ -11,6 +11,7 @@ from nfp_app.infra import db, workers
 from nfp_app.security import policy
 from nfp_app.services import password_reset
 from nfp_app.state.auth import AuthState
+from nfp_app.state.busy import busy_while
 from nfp_app.state.login import form_text
 from nfp_app.state.password_meter import PasswordMeter
 from nfp_app.state.password_visibility import PasswordVisibility
@@ -45,9 +46,10 @@ class ResetPasswordState(PasswordVisibility, PasswordMeter, AuthState):
         self.checked = True
 
     @rx.event
+    @busy_while("busy")
     async def submit(self, form_data: dict[str, Any]):
         """Set the new password, use the link up, and go to /login with a notice."""
-        if self.busy or not self.link_ok:
+        if not self.link_ok:
             return
         self.password_error = self.confirm_error = ""
         password = form_text(form_data, "password")
@@ -55,8 +57,6 @@ class ResetPasswordState(PasswordVisibility, PasswordMeter, AuthState):
             self.confirm_error = "The passwords do not match."
             yield [*self._clear_passwords(), rx.set_focus("confirm")]
             return
-        self.busy = True
-        yield
         try:
             await db.run(
                 password_reset.reset_password,
@@ -73,7 +73,5 @@ class ResetPasswordState(PasswordVisibility, PasswordMeter, AuthState):
             self.password_error = error.message
             yield [*self._clear_passwords(), rx.set_focus("password")]
             return
-        finally:
-            self.busy = False
         self._token = ""
         yield rx.redirect(routes.login_with_notice(RESET_DONE), replace=True)

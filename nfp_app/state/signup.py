@@ -12,6 +12,7 @@ from nfp_app.infra.urls import backend_url
 from nfp_app.security import policy
 from nfp_app.services import accounts, signup
 from nfp_app.state.auth import COOKIES_NEEDED, AuthState
+from nfp_app.state.busy import busy_while
 from nfp_app.state.login import form_text
 from nfp_app.state.password_meter import PasswordMeter
 from nfp_app.state.password_visibility import PasswordVisibility
@@ -64,10 +65,9 @@ class SignupState(PasswordVisibility, PasswordMeter, AuthState):
         return events
 
     @rx.event
+    @busy_while("busy")
     async def submit(self, form_data: dict[str, Any]):
         """Validate, create the account off the event loop, and sign the new user in."""
-        if self.busy:
-            return
         self._clear_errors()
         username = form_text(form_data, "username")
         email = form_text(form_data, "email")
@@ -81,8 +81,6 @@ class SignupState(PasswordVisibility, PasswordMeter, AuthState):
             self.form_error = COOKIES_NEEDED
             yield self._clear_passwords()
             return
-        self.busy = True
-        yield
         try:
             ip = self.router.session.client_ip
             # Checked before waiting for a hashing thread: a flood is refused cheaply.
@@ -105,8 +103,6 @@ class SignupState(PasswordVisibility, PasswordMeter, AuthState):
             self._field_error(error.field, error.message)
             yield self._after_failure()
             return
-        finally:
-            self.busy = False
         if started is None:
             self.form_notice = CHECK_INBOX
             yield self._clear_passwords()

@@ -96,6 +96,7 @@ def test_signed_out_pages(page: Page, live_app: LiveApp) -> None:
     audit.check(page, "/wasnt-me")
 
     page.goto(live_app.url("/no-such-page"))
+    expect(page.locator("#not-found-home")).to_be_visible()  # the 404 page has rendered
     audit.check(page, "/no-such-page (404)")
     audit.assert_clean()
 

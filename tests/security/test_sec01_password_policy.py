@@ -178,7 +178,8 @@ def test_sec01_signup_meter_sets_score_and_label_but_keeps_no_password() -> None
     assert (fake.strength_score, fake.strength_label) == (4, "Strong")
     assert vars(fake).keys() == {"strength_score", "strength_label"}
     fields = [name for name in SignupState.get_fields() if "password" in name.lower()]
-    assert fields == ["password_error"]
+    # The field's error, and which fields show their text (field ids, never a password).
+    assert sorted(fields) == ["password_error", "shown_passwords"]
 
 
 @pytest.mark.e2e
@@ -194,6 +195,6 @@ def test_sec01_signup_meter_is_debounced(page: Page, live_app: LiveApp) -> None:
     goto_ready(page, live_app.url("/signup"))
     phrase = "violet tractor hums beneath 7 moons"
     page.locator("#password").press_sequentially(phrase, delay=RATE_DEBOUNCE_MS / 10)
-    expect(page.locator("#strength-label")).to_have_text("Strong")
+    expect(page.locator("#strength-label")).to_have_text("Strength: Strong")
     ratings = [frame for frame in sent if "rate_password" in frame]
     assert 1 <= len(ratings) <= 3, f"{len(ratings)} ratings for {len(phrase)} keystrokes"
