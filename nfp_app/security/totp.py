@@ -11,6 +11,8 @@ import hmac
 
 import pyotp
 import segno
+from pyotp.hotp import HOTP
+from pyotp.totp import TOTP
 
 ISSUER = "nfp_app"
 STEP_SECONDS = 30
@@ -28,7 +30,7 @@ def new_secret() -> str:
 
 def provisioning_uri(secret: str, *, username: str) -> str:
     """The otpauth:// URI an authenticator app reads from the QR code."""
-    return pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=ISSUER)
+    return TOTP(secret).provisioning_uri(name=username, issuer_name=ISSUER)
 
 
 def qr_svg(uri: str) -> str:
@@ -44,7 +46,7 @@ def step_at(now: dt.datetime) -> int:
 
 def code_at(secret: str, step: int) -> str:
     """The code of one time step."""
-    return pyotp.HOTP(secret, digits=DIGITS).at(step)
+    return HOTP(secret, digits=DIGITS).at(step)
 
 
 def normalise_code(code: str) -> str | None:

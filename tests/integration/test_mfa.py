@@ -140,7 +140,8 @@ def test_sign_in_needs_the_second_factor(session: Session, user: User) -> None:
     done = _complete(session, result.challenge, _code(secret, now), now)
     assert isinstance(done, signin.SignedIn)
     row = session.get(AuthSession, done.started.session_id)
-    assert row is not None and row.persistent
+    assert row is not None
+    assert row.persistent
     # The challenge was used up.
     again = _complete(session, result.challenge, _code(secret, now, 1), now)
     assert isinstance(again, mfa_signin.ChallengeInvalid)

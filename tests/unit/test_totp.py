@@ -5,8 +5,8 @@ from __future__ import annotations
 import base64
 import datetime as dt
 
-import pyotp
 import pytest
+from pyotp.totp import TOTP
 
 from nfp_app.security import totp
 
@@ -74,7 +74,7 @@ def test_new_secrets_are_160_bit_base32_and_work_with_pyotp() -> None:
     assert len(base64.b32decode(secret)) == 20
     assert secret != totp.new_secret()
     now = dt.datetime.now(dt.UTC)
-    assert totp.match_step(secret, pyotp.TOTP(secret).now(), now=now, last_step=None) is not None
+    assert totp.match_step(secret, TOTP(secret).now(), now=now, last_step=None) is not None
 
 
 def test_provisioning_uri_names_the_app_and_the_account() -> None:
@@ -85,7 +85,9 @@ def test_provisioning_uri_names_the_app_and_the_account() -> None:
 
 
 def test_qr_code_is_an_inline_svg_drawn_locally() -> None:
-    svg = totp.qr_svg("otpauth://totp/nfp_app:alice?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=nfp_app")
+    svg = totp.qr_svg(
+        "otpauth://totp/nfp_app:alice?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=nfp_app"
+    )
     assert svg.startswith("<svg")
     assert svg.rstrip().endswith("</svg>")
     assert "http" not in svg.replace("http://www.w3.org/2000/svg", "")
