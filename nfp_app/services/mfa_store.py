@@ -7,6 +7,7 @@ step only moves forward, a recovery code goes from unused to used once.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Literal
 
 from sqlmodel import Session, col, delete, func, select, update
@@ -62,6 +63,15 @@ def confirmed_credential(session: Session, user_id: int) -> TotpCredential | Non
 def is_enabled(session: Session, user_id: int) -> bool:
     """Whether the user signs in with a second factor."""
     return confirmed_credential(session, user_id) is not None
+
+
+def enabled_among(session: Session, user_ids: Sequence[int]) -> set[int]:
+    """Which of these users have 2FA on (for the console's lists)."""
+    query = select(TotpCredential.user_id).where(
+        col(TotpCredential.user_id).in_(list(user_ids)),
+        col(TotpCredential.confirmed_at).is_not(None),
+    )
+    return set(session.exec(query).all())
 
 
 def codes_left(session: Session, user_id: int) -> int:

@@ -10,7 +10,15 @@ from sqlmodel import Session, col, select
 
 from nfp_app.models import AuthEvent, AuthSession, MailMessage, TotpCredential, User, utcnow
 from nfp_app.security import tokens, totp
-from nfp_app.services import accounts, mfa_admin, mfa_enrolment, mfa_errors, mfa_signin, signin
+from nfp_app.services import (
+    accounts,
+    mfa_admin,
+    mfa_enrolment,
+    mfa_errors,
+    mfa_signin,
+    mfa_store,
+    signin,
+)
 from nfp_app.services.admin_actions import Acting
 from nfp_app.services.my_account import WrongPasswordError
 from tests.support.accounts import PASSWORD
@@ -109,6 +117,7 @@ def test_enrolment_needs_a_code_and_a_password(session: Session, user: User) -> 
     assert len(codes) == 10
     status = mfa_enrolment.status(session=session, user_id=_uid(user))
     assert status == mfa_errors.MfaStatus(enabled=True, pending=False, recovery_codes_left=10)
+    assert mfa_store.enabled_among(session, [_uid(user), _uid(user) + 1]) == {_uid(user)}
     assert [e.outcome for e in _events(session, "mfa_enable")] == ["failure", "success"]
     mails = session.exec(select(MailMessage).where(MailMessage.template == "mfa_enabled")).all()
     assert [mail.to_address for mail in mails] == ["alice@example.com"]
