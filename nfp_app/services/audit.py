@@ -29,6 +29,7 @@ Event = Literal[
     "wasnt_me",
     # Two-factor authentication (services/mfa_*.py).
     "mfa_enrol",
+    "mfa_challenge",
     "mfa_enable",
     "mfa_disable",
     "mfa_reset",

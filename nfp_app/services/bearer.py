@@ -79,10 +79,15 @@ def sign_in(
     )
     if not isinstance(outcome, User):
         return outcome
-    assert outcome.id is not None
-    if mfa_store.is_enabled(session, outcome.id):
+    if mfa_store.is_enabled(session, outcome):
         token = mfa_challenges.issue(
-            session=session, user=outcome, channel="api", persistent=False, now=now
+            session=session,
+            user=outcome,
+            channel="api",
+            persistent=False,
+            now=now,
+            ip=ip,
+            user_agent=user_agent,
         )
         return MfaRequired(mfa_token=token)
     return _open_api_session(session, outcome, user_agent=user_agent, ip=ip, now=now)

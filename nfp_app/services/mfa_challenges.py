@@ -13,6 +13,7 @@ from sqlmodel import Session, col, delete, select, update
 
 from nfp_app.models import MfaChallenge, User
 from nfp_app.security import tokens
+from nfp_app.services import audit
 
 Channel = Literal["browser", "api"]
 LIFETIME = dt.timedelta(minutes=5)
@@ -20,10 +21,20 @@ MAX_FAILURES = 5
 
 
 def issue(
-    *, session: Session, user: User, channel: Channel, persistent: bool, now: dt.datetime
+    *,
+    session: Session,
+    user: User,
+    channel: Channel,
+    persistent: bool,
+    now: dt.datetime,
+    ip: str = "",
+    user_agent: str = "",
 ) -> str:
-    """A new challenge token for the user; expired ones of theirs are cleared out."""
+    """A new challenge token for the user (audited); expired ones of theirs are cleared out."""
     assert user.id is not None
+    audit.record_change(
+        session, "mfa_challenge", user, ip=ip, user_agent=user_agent, note=f"code asked ({channel})"
+    )
     session.exec(
         delete(MfaChallenge).where(
             col(MfaChallenge.user_id) == user.id, col(MfaChallenge.expires_at) <= now

@@ -138,7 +138,7 @@ def regenerate_recovery_codes(
     now = now or utcnow()
     user = _user(session, user_id)
     confirm_password(session, user, password, ip=ip, user_agent=user_agent)
-    if not mfa_store.is_enabled(session, user_id):
+    if not mfa_store.is_enabled(session, user):
         raise NotEnabledError()
     codes = mfa_store.replace_codes(session, user_id, now=now)
     audit.record_change(
@@ -161,7 +161,7 @@ def disable(
     now = now or utcnow()
     user = _user(session, user_id)
     confirm_password(session, user, password, ip=ip, user_agent=user_agent)
-    if not mfa_store.is_enabled(session, user_id):
+    if not mfa_store.is_enabled(session, user):
         raise NotEnabledError()
     checked = mfa_verify.verify(
         session=session, user=user, code=code, step="disable", ip=ip, user_agent=user_agent, now=now

@@ -13,7 +13,7 @@ from typing import Literal
 from sqlmodel import Session, col, delete, func, select, update
 
 from nfp_app.infra.settings import get_settings
-from nfp_app.models import MfaChallenge, RecoveryCode, TotpCredential
+from nfp_app.models import MfaChallenge, RecoveryCode, TotpCredential, User
 from nfp_app.security import recovery_codes, secret_box, totp
 
 Factor = Literal["totp", "recovery_code"]
@@ -60,9 +60,10 @@ def confirmed_credential(session: Session, user_id: int) -> TotpCredential | Non
     return found if found is not None and found.confirmed_at is not None else None
 
 
-def is_enabled(session: Session, user_id: int) -> bool:
+def is_enabled(session: Session, user: User) -> bool:
     """Whether the user signs in with a second factor."""
-    return confirmed_credential(session, user_id) is not None
+    assert user.id is not None
+    return confirmed_credential(session, user.id) is not None
 
 
 def enabled_among(session: Session, user_ids: Sequence[int]) -> set[int]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from sqlmodel import Session
 
@@ -21,41 +20,27 @@ from nfp_app.services import (
     throttle,
 )
 from nfp_app.services.signin_limits import account_key_for
+from nfp_app.services.signin_results import (
+    BadCredentials,
+    SecondFactorRequired,
+    SignedIn,
+    SignInResult,
+    Throttled,
+    Unverified,
+)
 
-
-@dataclass(frozen=True, slots=True)
-class SignedIn:
-    """The credentials were right: the user and their new session."""
-
-    user: User
-    started: auth_sessions.BrowserSession
-
-
-@dataclass(frozen=True, slots=True)
-class BadCredentials:
-    """A wrong password, an unknown or disabled user: deliberately one answer."""
-
-
-@dataclass(frozen=True, slots=True)
-class Throttled:
-    """Too many recent failures for this account, client or IP; nothing was checked."""
-
-    retry_after: int
-
-
-@dataclass(frozen=True, slots=True)
-class Unverified:
-    """The password was right, but the account's email is not confirmed yet."""
-
-
-@dataclass(frozen=True, slots=True)
-class SecondFactorRequired:
-    """The password was right, the account has 2FA: no session until mfa_signin redeems this."""
-
-    challenge: str
-
-
-SignInResult = SignedIn | BadCredentials | Throttled | Unverified | SecondFactorRequired
+__all__ = [
+    "BadCredentials",
+    "SecondFactorRequired",
+    "SignInResult",
+    "SignedIn",
+    "Throttled",
+    "Unverified",
+    "account_key_for",
+    "attempt",
+    "open_browser_session",
+    "sign_in",
+]
 
 
 def _audit(
@@ -152,10 +137,15 @@ def sign_in(
     )
     if not isinstance(outcome, User):
         return outcome
-    assert outcome.id is not None
-    if mfa_store.is_enabled(session, outcome.id):
+    if mfa_store.is_enabled(session, outcome):
         challenge = mfa_challenges.issue(
-            session=session, user=outcome, channel="browser", persistent=persistent, now=now
+            session=session,
+            user=outcome,
+            channel="browser",
+            persistent=persistent,
+            now=now,
+            ip=ip,
+            user_agent=user_agent,
         )
         return SecondFactorRequired(challenge=challenge)
     return open_browser_session(

@@ -145,6 +145,7 @@ def test_sign_in_needs_the_second_factor(session: Session, user: User) -> None:
     result = _sign_in(session, persistent=True)
     assert isinstance(result, signin.SecondFactorRequired)
     assert _sessions(session) == before  # no session on the password alone
+    assert _events(session, "mfa_challenge")[-1].detail == "code asked (browser)"
     now = utcnow()
     done = _complete(session, result.challenge, _code(secret, now), now)
     assert isinstance(done, signin.SignedIn)
