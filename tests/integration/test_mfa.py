@@ -12,6 +12,7 @@ from nfp_app.models import AuthEvent, AuthSession, MailMessage, TotpCredential, 
 from nfp_app.security import tokens, totp
 from nfp_app.services import (
     accounts,
+    bearer,
     mfa_admin,
     mfa_enrolment,
     mfa_errors,
@@ -262,3 +263,25 @@ def test_an_admin_reset_is_audited_with_the_reason(session: Session, user: User)
     assert isinstance(_sign_in(session), signin.SignedIn)
     with pytest.raises(mfa_errors.NotEnabledError):
         mfa_admin.admin_reset(session=session, user_id=_uid(user), reason="again", acting=acting)
+
+
+def test_the_api_needs_the_second_factor_too(session: Session, user: User) -> None:
+    secret, _ = _enrol(session, user, utcnow() - dt.timedelta(seconds=60))
+    before = _sessions(session)
+    first = bearer.sign_in(session=session, username="alice", password=PASSWORD)
+    session.commit()
+    assert isinstance(first, bearer.MfaRequired)
+    assert _sessions(session) == before
+    # A token of the API channel is no good on the page's step, and the other way round.
+    now = utcnow()
+    on_page = _complete(session, first.mfa_token, _code(secret, now), now)
+    assert isinstance(on_page, mfa_signin.ChallengeInvalid)
+    browser = _challenge(session)
+    crossed = bearer.complete_sign_in(session=session, mfa_token=browser, code=_code(secret, now))
+    assert isinstance(crossed, mfa_signin.ChallengeInvalid)
+    done = bearer.complete_sign_in(
+        session=session, mfa_token=first.mfa_token, code=_code(secret, now)
+    )
+    session.commit()
+    assert isinstance(done, bearer.TokenIssued)
+    assert bearer.check_token(session=session, token=done.access_token) is not None
