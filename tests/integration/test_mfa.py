@@ -285,3 +285,13 @@ def test_the_api_needs_the_second_factor_too(session: Session, user: User) -> No
     session.commit()
     assert isinstance(done, bearer.TokenIssued)
     assert bearer.check_token(session=session, token=done.access_token) is not None
+
+
+def test_everything_goes_with_the_account(session: Session, user: User) -> None:
+    _enrol(session, user, utcnow() - dt.timedelta(seconds=60))
+    _challenge(session)
+    session.delete(user)
+    session.commit()
+    for table in ("totp_credential", "recovery_code", "mfa_challenge"):
+        count = session.connection().exec_driver_sql(f"SELECT count(*) FROM {table}").scalar()
+        assert count == 0, table
