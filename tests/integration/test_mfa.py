@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from nfp_app.models import AuthEvent, AuthSession, MailMessage, TotpCredential, User, utcnow
 from nfp_app.security import tokens, totp
+from nfp_app.security.secret_box import SecretBoxError
 from nfp_app.services import (
     accounts,
     bearer,
@@ -23,6 +24,7 @@ from nfp_app.services import (
 from nfp_app.services.admin_actions import Acting
 from nfp_app.services.my_account import WrongPasswordError
 from tests.support.accounts import PASSWORD
+from tests.support.overrides import Override
 
 BINDING = tokens.new_secret()
 
@@ -295,3 +297,15 @@ def test_everything_goes_with_the_account(session: Session, user: User) -> None:
     for table in ("totp_credential", "recovery_code", "mfa_challenge"):
         count = session.connection().exec_driver_sql(f"SELECT count(*) FROM {table}").scalar()
         assert count == 0, table
+
+
+def test_another_key_cannot_open_the_secret(
+    session: Session, user: User, override: Override
+) -> None:
+    _enrol(session, user, utcnow() - dt.timedelta(seconds=60))
+    credential = mfa_store.confirmed_credential(session, _uid(user))
+    assert credential is not None
+    mfa_store.open_secret(credential)
+    override(MFA_ENCRYPTION_KEY="another key of at least thirty-two bytes, for tests")
+    with pytest.raises(SecretBoxError, match="MFA_ENCRYPTION_KEY"):
+        mfa_store.open_secret(credential)
