@@ -6,6 +6,8 @@ from urllib.parse import quote, urlencode
 
 HOME = "/"
 LOGIN = "/login"
+# The second step of a sign-in with two-factor authentication.
+LOGIN_VERIFY = "/login/verify"
 SIGNUP = "/signup"
 ADMIN = "/admin"
 ACCOUNT = "/account"

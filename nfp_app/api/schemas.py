@@ -13,7 +13,9 @@ from nfp_app.services.admin_actions import REASON_MAX_LENGTH
 __all__ = [
     "Error",
     "Item",
+    "Me",
     "Message",
+    "MfaRequired",
     "PasswordForgot",
     "PasswordReset",
     "Reason",
@@ -95,6 +97,23 @@ class Error(BaseModel):
     """Every error that is not a validation error."""
 
     detail: str
+
+
+class MfaRequired(BaseModel):
+    """A 401 of POST /token: `mfa_required` with the token for POST /token/mfa, or just the
+    error (`mfa_token` absent) when the credentials are wrong."""
+
+    detail: str
+    mfa_token: str | None = Field(
+        default=None,
+        description="Single-use, valid for 5 minutes, only good for POST /token/mfa",
+    )
+
+
+class Me(UserPublic):
+    """The caller's own account, as GET /users/me/ shows it."""
+
+    mfa_enabled: bool
 
 
 class UserListItem(UserPublic):

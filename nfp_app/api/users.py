@@ -15,6 +15,7 @@ from nfp_app.api.deps import FORBIDDEN, UNAUTHORIZED, Admin, Caller, request_ip
 from nfp_app.api.schemas import (
     Error,
     Item,
+    Me,
     UserCreate,
     UserListItem,
     UserPage,
@@ -25,7 +26,7 @@ from nfp_app.infra import db, workers
 from nfp_app.infra.settings import get_settings
 from nfp_app.models import MAX_ROW_ID
 from nfp_app.security.policy import PolicyError
-from nfp_app.services import accounts, signup, user_cursor, user_directory
+from nfp_app.services import accounts, mfa_enrolment, signup, user_cursor, user_directory
 from nfp_app.services.user_directory_types import MAX_QUERY_LENGTH, SortKey, UserQuery, UserRow
 
 router = APIRouter(prefix="/users", tags=["users"])
@@ -72,9 +73,11 @@ async def create_user(request: Request, body: UserCreate) -> UserPublic:
 
 
 @router.get("/me/", responses=UNAUTHORIZED)
-async def read_users_me(caller: Caller) -> UserPublic:
-    """The signed-in user."""
-    return UserPublic.from_user(caller.user)
+async def read_users_me(caller: Caller) -> Me:
+    """The signed-in user, and whether they sign in with two-factor authentication."""
+    assert caller.user.id is not None
+    mfa = await db.run(mfa_enrolment.status, user_id=caller.user.id)
+    return Me(**UserPublic.from_user(caller.user).model_dump(), mfa_enabled=mfa.enabled)
 
 
 @router.get("/me/items/", responses=UNAUTHORIZED)

@@ -92,6 +92,10 @@ class Settings(OperationsSettings, ScaleOutSettings, BaseSettings):  # pyright: 
     notify_password_changed: bool = True
     notify_email_changed: bool = True
     notify_new_device: bool = True
+    # The key the TOTP secrets are encrypted with; unset derives one from SECRET_KEY.
+    mfa_encryption_key: str = ""
+    # Administrators must turn on two-factor authentication before they can do anything else.
+    mfa_required_for_admins: bool = False
     # Reverse proxies in front of the app whose X-Forwarded-For entries are trusted; 0 trusts none.
     trusted_proxy_hops: int = Field(default=0, ge=0, le=10)
 
@@ -161,13 +165,13 @@ def _dev_secret() -> str:
     return DEV_SECRET_FILE.read_text().strip()
 
 
-def check_secret(secret: str) -> None:
+def check_secret(secret: str, *, name: str = "SECRET_KEY") -> None:
     """Refuse a secret that is too short or publicly known."""
     if hashlib.sha256(secret.encode()).hexdigest() in _KNOWN_PUBLIC_SECRET_DIGESTS:
-        raise SettingsError("SECRET_KEY is a publicly known sample value; generate your own.")
+        raise SettingsError(f"{name} is a publicly known sample value; generate your own.")
     if len(secret.encode()) < MIN_SECRET_BYTES:
         raise SettingsError(
-            f"SECRET_KEY must be at least {MIN_SECRET_BYTES} bytes; "
+            f"{name} must be at least {MIN_SECRET_BYTES} bytes; "
             'generate one with: python -c "import secrets; print(secrets.token_urlsafe(48))"'
         )
 
@@ -184,6 +188,8 @@ def load_settings() -> Settings:
             )
         secret = _dev_secret()
     check_secret(secret)
+    if settings.mfa_encryption_key:
+        check_secret(settings.mfa_encryption_key, name="MFA_ENCRYPTION_KEY")
     return settings.model_copy(update={"secret_key": secret})
 
 

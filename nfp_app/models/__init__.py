@@ -4,6 +4,7 @@ from nfp_app.models.accounts import User, UserPublic
 from nfp_app.models.auth import AuthEvent, AuthSession, ThrottleHit
 from nfp_app.models.base import MAX_ROW_ID, UTCDateTime, clip, max_length, utcnow
 from nfp_app.models.mail import MailMessage
+from nfp_app.models.mfa import MfaChallenge, RecoveryCode, TotpCredential
 from nfp_app.models.overview import SignInDay
 from nfp_app.models.tokens import ActionToken
 
@@ -13,8 +14,11 @@ __all__ = [
     "AuthEvent",
     "AuthSession",
     "MailMessage",
+    "MfaChallenge",
+    "RecoveryCode",
     "SignInDay",
     "ThrottleHit",
+    "TotpCredential",
     "UTCDateTime",
     "User",
     "UserPublic",

@@ -27,6 +27,14 @@ Event = Literal[
     "email_change",
     "email_verify",
     "wasnt_me",
+    # Two-factor authentication (services/mfa_*.py).
+    "mfa_enrol",
+    "mfa_challenge",
+    "mfa_enable",
+    "mfa_disable",
+    "mfa_reset",
+    "mfa_recovery_codes",
+    "mfa_verify",
 ]
 Outcome = Literal["success", "failure", "throttled"]
 

@@ -11,7 +11,14 @@ from sqlmodel import Session
 from nfp_app.infra.settings import get_settings
 from nfp_app.models import AuthSession, User, utcnow
 from nfp_app.security import tokens
-from nfp_app.services import auth_sessions, session_ends, signin
+from nfp_app.services import (
+    auth_sessions,
+    mfa_challenges,
+    mfa_signin,
+    mfa_store,
+    session_ends,
+    signin,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +34,13 @@ class TokenIssued:
     """The credentials were right: a token bound to a new API session."""
 
     access_token: str
+
+
+@dataclass(frozen=True, slots=True)
+class MfaRequired:
+    """The password was right, the account has 2FA: redeem `mfa_token` at POST /token/mfa."""
+
+    mfa_token: str
 
 
 def issue_token(*, user_id: int, session_id: int, now: dt.datetime | None = None) -> str:
@@ -50,8 +64,9 @@ def sign_in(
     ip: str = "",
     device_token: str = "",
     now: dt.datetime | None = None,
-) -> TokenIssued | signin.BadCredentials | signin.Throttled | signin.Unverified:
-    """The OAuth2 password flow: the same checks as the login page, then a token."""
+) -> TokenIssued | MfaRequired | signin.BadCredentials | signin.Throttled | signin.Unverified:
+    """The OAuth2 password flow: the same checks as the login page, then a token (or, with
+    2FA, a challenge: no token on the password alone)."""
     now = now or utcnow()
     outcome = signin.attempt(
         session=session,
@@ -64,11 +79,53 @@ def sign_in(
     )
     if not isinstance(outcome, User):
         return outcome
-    assert outcome.id is not None
+    if mfa_store.is_enabled(session, outcome):
+        token = mfa_challenges.issue(
+            session=session,
+            user=outcome,
+            channel="api",
+            persistent=False,
+            now=now,
+            ip=ip,
+            user_agent=user_agent,
+        )
+        return MfaRequired(mfa_token=token)
+    return _open_api_session(session, outcome, user_agent=user_agent, ip=ip, now=now)
+
+
+def _open_api_session(
+    session: Session, user: User, *, user_agent: str, ip: str, now: dt.datetime
+) -> TokenIssued:
+    assert user.id is not None
     session_id = auth_sessions.start_api_session(
-        session=session, user=outcome, user_agent=user_agent, ip=ip, now=now
+        session=session, user=user, user_agent=user_agent, ip=ip, now=now
     )
-    return TokenIssued(issue_token(user_id=outcome.id, session_id=session_id, now=now))
+    return TokenIssued(issue_token(user_id=user.id, session_id=session_id, now=now))
+
+
+def complete_sign_in(
+    *,
+    session: Session,
+    mfa_token: str,
+    code: str,
+    user_agent: str = "",
+    ip: str = "",
+    now: dt.datetime | None = None,
+) -> TokenIssued | mfa_signin.SecondStepFailure:
+    """POST /token/mfa: a right code redeems the mfa_token for a bearer token."""
+    now = now or utcnow()
+    redeemed = mfa_signin.redeem(
+        session=session,
+        challenge=mfa_token,
+        channel="api",
+        code=code,
+        ip=ip,
+        user_agent=user_agent,
+        now=now,
+    )
+    if not isinstance(redeemed, mfa_signin.Redeemed):
+        return redeemed
+    return _open_api_session(session, redeemed.user, user_agent=user_agent, ip=ip, now=now)
 
 
 def _whole_seconds(moment: dt.datetime) -> dt.datetime:

@@ -19,8 +19,8 @@ from nfp_app.services import action_tokens, mailer
 WASNT_ME_LIFETIME = dt.timedelta(days=7)
 
 
-def _sign_in_details(user: User, ip: str, user_agent: str, now: dt.datetime) -> dict[str, str]:
-    # Who, when, from where: what every security email tells its reader.
+def sign_in_details(user: User, ip: str, user_agent: str, now: dt.datetime) -> dict[str, str]:
+    """Who, when, from where: what every security email tells its reader."""
     return {
         "username": user.username,
         "time": f"{now:%Y-%m-%d %H:%M} UTC",
@@ -42,7 +42,7 @@ def password_changed(
         template="password_changed",
         now=now,
         forgot_link=mailer.app_link(routes.FORGOT_PASSWORD),
-        **_sign_in_details(user, ip, user_agent, now),
+        **sign_in_details(user, ip, user_agent, now),
     )
 
 
@@ -67,7 +67,7 @@ def email_changed(
         now=now,
         new_email=new_email,
         forgot_link=mailer.app_link(routes.FORGOT_PASSWORD),
-        **_sign_in_details(user, ip, user_agent, now),
+        **sign_in_details(user, ip, user_agent, now),
     )
 
 
@@ -87,5 +87,5 @@ def new_device(
         template="new_device",
         now=now,
         wasnt_me_link=mailer.app_link(routes.WASNT_ME, token=token),
-        **_sign_in_details(user, ip, user_agent, now),
+        **sign_in_details(user, ip, user_agent, now),
     )

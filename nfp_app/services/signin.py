@@ -3,51 +3,44 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from sqlmodel import Session
 
 from nfp_app.infra.settings import get_settings
 from nfp_app.models import User, utcnow
-from nfp_app.security import policy
 from nfp_app.security.device import device_id
-from nfp_app.services import accounts, audit, auth_sessions, notices, signin_limits, throttle
+from nfp_app.services import (
+    accounts,
+    audit,
+    auth_sessions,
+    mfa_challenges,
+    mfa_store,
+    notices,
+    signin_limits,
+    throttle,
+)
+from nfp_app.services.signin_limits import account_key_for
+from nfp_app.services.signin_results import (
+    BadCredentials,
+    SecondFactorRequired,
+    SignedIn,
+    SignInResult,
+    Throttled,
+    Unverified,
+)
 
-# Throttle keys are bounded; a megabyte of username must not become a megabyte of key.
-
-
-@dataclass(frozen=True, slots=True)
-class SignedIn:
-    """The credentials were right: the user and their new session."""
-
-    user: User
-    started: auth_sessions.BrowserSession
-
-
-@dataclass(frozen=True, slots=True)
-class BadCredentials:
-    """A wrong password, an unknown or disabled user: deliberately one answer."""
-
-
-@dataclass(frozen=True, slots=True)
-class Throttled:
-    """Too many recent failures for this account, client or IP; nothing was checked."""
-
-    retry_after: int
-
-
-@dataclass(frozen=True, slots=True)
-class Unverified:
-    """The password was right, but the account's email is not confirmed yet."""
-
-
-SignInResult = SignedIn | BadCredentials | Throttled | Unverified
-
-
-def account_key_for(username: str) -> str:
-    """The throttling key of a typed username: its normalised form, bounded."""
-    cap = policy.USERNAME_INPUT_MAX
-    return policy.normalize_username(username[:cap])[:cap]
+__all__ = [
+    "BadCredentials",
+    "SecondFactorRequired",
+    "SignInResult",
+    "SignedIn",
+    "Throttled",
+    "Unverified",
+    "account_key_for",
+    "attempt",
+    "open_browser_session",
+    "sign_in",
+]
 
 
 def _audit(
@@ -144,18 +137,53 @@ def sign_in(
     )
     if not isinstance(outcome, User):
         return outcome
-    key = account_key_for(username)
-    secret_key = get_settings().secret_key
-    if device_id(device_token, account_key=key, secret_key=secret_key, now=now) is None:
-        # No device cookie for this account: a browser that never signed in to it.
-        notices.new_device(session=session, user=outcome, ip=ip, user_agent=user_agent, now=now)
-    started = auth_sessions.start_browser_session(
+    if mfa_store.is_enabled(session, outcome):
+        challenge = mfa_challenges.issue(
+            session=session,
+            user=outcome,
+            channel="browser",
+            persistent=persistent,
+            now=now,
+            ip=ip,
+            user_agent=user_agent,
+        )
+        return SecondFactorRequired(challenge=challenge)
+    return open_browser_session(
         session=session,
         user=outcome,
         persistent=persistent,
         binding=binding,
         user_agent=user_agent,
         ip=ip,
+        device_token=device_token,
         now=now,
     )
-    return SignedIn(user=outcome, started=started)
+
+
+def open_browser_session(
+    *,
+    session: Session,
+    user: User,
+    persistent: bool,
+    binding: str,
+    user_agent: str,
+    ip: str,
+    device_token: str,
+    now: dt.datetime,
+) -> SignedIn:
+    """The user proved who they are: tell them about a new device, open the session."""
+    key = account_key_for(user.username)
+    secret_key = get_settings().secret_key
+    if device_id(device_token, account_key=key, secret_key=secret_key, now=now) is None:
+        # No device cookie for this account: a browser that never signed in to it.
+        notices.new_device(session=session, user=user, ip=ip, user_agent=user_agent, now=now)
+    started = auth_sessions.start_browser_session(
+        session=session,
+        user=user,
+        persistent=persistent,
+        binding=binding,
+        user_agent=user_agent,
+        ip=ip,
+        now=now,
+    )
+    return SignedIn(user=user, started=started)

@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass
 
 from nfp_app.infra.settings import Settings
+from nfp_app.security import policy
 from nfp_app.services import throttle
 
 logger = logging.getLogger("nfp_app.signin")
@@ -73,3 +74,10 @@ def throttle_keys(
         throttle.Key(ACCOUNT, account_key, limits.account),
         throttle.Key(IP, ip, limits.ip),
     ]
+
+
+def account_key_for(username: str) -> str:
+    """The throttling key of a typed username: its normalised form, bounded (a megabyte of
+    username must not become a megabyte of key)."""
+    cap = policy.USERNAME_INPUT_MAX
+    return policy.normalize_username(username[:cap])[:cap]

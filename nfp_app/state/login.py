@@ -69,12 +69,18 @@ class LoginState(PasswordVisibility, AuthState):
     # Offer to resend the confirmation link; the username waits on the server only.
     can_resend: bool = False
     _unverified_username: str = ""
+    # A sign-in waiting for its second factor (routes.LOGIN_VERIFY redeems it with
+    # mfa_signin.complete_sign_in); the challenge token and where to go after it, server-side.
+    _mfa_challenge: str = ""
+    _mfa_next: str = ""
 
     @rx.event
     async def open_page(self):
         """On load: a signed-in tab goes straight on; otherwise show a clean form."""
         self.error = ""
         self.busy = self.resending = self.can_resend = False
+        # Back at the password step: a half-finished sign-in is dropped.
+        self._mfa_challenge = self._mfa_next = ""
         self._hide_passwords()
         self.notice = NOTICES.get(self.router.url.query_parameters.get("notice", ""), "")
         if await self._require_login() is not None:
@@ -127,6 +133,10 @@ class LoginState(PasswordVisibility, AuthState):
             binding=binding,
             device_token=self._device_token(),
         )
+        if isinstance(result, signin.SecondFactorRequired):
+            self._mfa_challenge, self._mfa_next = result.challenge, self._next_path()
+            yield rx.redirect(routes.LOGIN_VERIFY)
+            return
         if not isinstance(result, signin.SignedIn):
             self.error = error_for(result)
             self.can_resend = isinstance(result, signin.Unverified)

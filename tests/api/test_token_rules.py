@@ -117,7 +117,7 @@ def test_tampered_token_is_401(api: httpx.Client, account: Account) -> None:
 
 def test_alg_none_token_is_401(api: httpx.Client, account: Account) -> None:
     claims = _claims(login(api, account))
-    unsigned = jwt.encode(claims, None, algorithm="none")
+    unsigned = jwt.encode(claims, "", algorithm="none")  # "" is the none algorithm's key
     assert _me(api, unsigned) == 401
     assert _me(api, unsigned + "signature") == 401
 

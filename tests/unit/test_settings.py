@@ -100,3 +100,28 @@ def test_postgres_urls_use_psycopg2(
     monkeypatch.setenv("SECRET_KEY", GOOD_SECRET)
     monkeypatch.setenv("DATABASE_URL", url)
     assert load_settings().database_url == expected
+
+
+@pytest.mark.parametrize(
+    ("key", "message"), [("short", "at least 32 bytes"), (TUTORIAL_SECRET, "publicly known")]
+)
+def test_weak_mfa_encryption_key_is_refused(
+    secret_file: Path, monkeypatch: pytest.MonkeyPatch, key: str, message: str
+) -> None:
+    monkeypatch.setenv("SECRET_KEY", GOOD_SECRET)
+    monkeypatch.setenv("MFA_ENCRYPTION_KEY", key)
+    with pytest.raises(
+        SettingsError, match=f"MFA_ENCRYPTION_KEY .*{message}|MFA_ENCRYPTION_KEY is a {message}"
+    ):
+        load_settings()
+
+
+def test_mfa_settings_default_to_the_secret_key_and_off(
+    secret_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SECRET_KEY", GOOD_SECRET)
+    monkeypatch.delenv("MFA_ENCRYPTION_KEY", raising=False)
+    monkeypatch.delenv("MFA_REQUIRED_FOR_ADMINS", raising=False)
+    loaded = load_settings()
+    assert loaded.mfa_encryption_key == ""
+    assert loaded.mfa_required_for_admins is False
