@@ -226,7 +226,9 @@ def test_an_expired_step_goes_back_to_login(
 
 def test_a_direct_visit_goes_to_login(page: Page, live_app: LiveApp) -> None:
     """No password step, no form: neither in the served HTML nor after the page loads."""
-    html = httpx.get(live_app.url("/login/verify"), timeout=30).text
+    served = httpx.get(live_app.url("/login/verify"), timeout=30, follow_redirects=True)
+    assert served.status_code == 200
+    html = served.text
     assert 'id="verify-check"' in html
     assert 'id="code"' not in html
     assert 'id="verify-form"' not in html
