@@ -18,6 +18,7 @@ from nfp_app.pages.email_links import verify_email_page, wasnt_me_page
 from nfp_app.pages.forgot_password import forgot_password_page
 from nfp_app.pages.home import home_page
 from nfp_app.pages.login import login_page
+from nfp_app.pages.login_verify import login_verify_page
 from nfp_app.pages.not_found import not_found_page
 from nfp_app.pages.reset_password import reset_password_page
 from nfp_app.pages.signup import signup_page
@@ -30,6 +31,7 @@ from nfp_app.state.admin_users import AdminUsersState
 from nfp_app.state.auth import AuthState
 from nfp_app.state.forgot_password import ForgotPasswordState
 from nfp_app.state.login import LoginState
+from nfp_app.state.login_verify import LoginVerifyState
 from nfp_app.state.reset_password import ResetPasswordState
 from nfp_app.state.signup import SignupState
 from nfp_app.state.verify_email import VerifyEmailState
@@ -54,6 +56,12 @@ class Page:
 PAGES = (
     Page(home_page, routes.HOME, "nfp_app", AuthState.route_home),
     Page(login_page, routes.LOGIN, "Sign in", LoginState.open_page),
+    Page(
+        login_verify_page,
+        routes.LOGIN_VERIFY,
+        "Two-step verification",
+        LoginVerifyState.open_page,
+    ),
     Page(signup_page, routes.SIGNUP, "Create an account", SignupState.open_page),
     Page(admin_users_page, routes.ADMIN_USERS, "Users", AdminUsersState.open_page),
     Page(admin_audit_page, routes.ADMIN_AUDIT, "Audit log", AdminAuditState.open_page),

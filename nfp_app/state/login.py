@@ -56,6 +56,8 @@ NOTICES = {
     "account-deleted": "Your account was deleted.",
     "email-verified": "Your email address is confirmed.",
     "all-signed-out": "Every session was signed out. Check your email to choose a new password.",
+    "verify-expired": "Sign in again: the verification step expired.",
+    "verify-failed": "Sign in again: too many incorrect codes.",
 }
 
 

@@ -15,6 +15,14 @@ from tests.support.accounts import PASSWORD, create_user, make_admin, unique_nam
 from tests.support.axe import Audit
 from tests.support.live_app import LiveApp
 from tests.support.mailbox import MAILBOX
+from tests.support.overrides import Override
+from tests.support.two_factor_ui import (
+    enrolled_user,
+    enter_code,
+    password_step,
+    refused,
+    wrong_code,
+)
 from tests.support.ui import (
     PHONE,
     VIEWPORT,
@@ -98,6 +106,22 @@ def test_signed_out_pages(page: Page, live_app: LiveApp) -> None:
     page.goto(live_app.url("/no-such-page"))
     expect(page.locator("#not-found-home")).to_be_visible()  # the 404 page has rendered
     audit.check(page, "/no-such-page (404)")
+    audit.assert_clean()
+
+
+def test_signed_out_second_step(page: Page, live_app: LiveApp, override: Override) -> None:
+    """/login/verify: the code field, a refused code, and the recovery-code form."""
+    audit = Audit()
+    username = unique_name("a11y2fa")
+    enrolled = enrolled_user(live_app, override, username)
+    password_step(page, live_app, username)
+    audit.check(page, "/login/verify")
+    enter_code(page, wrong_code(enrolled))
+    refused(page, "Incorrect code. 4 attempts left.")
+    audit.check(page, "/login/verify (refused code)")
+    page.click("#switch-mode")
+    expect(page.locator("#recovery_code")).to_be_focused()
+    audit.check(page, "/login/verify (recovery code)")
     audit.assert_clean()
 
 

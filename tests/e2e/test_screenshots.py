@@ -17,7 +17,9 @@ from playwright.sync_api import Page, expect
 from nfp_app import routes
 from tests.support.accounts import PASSWORD, create_user, make_admin, unique_name
 from tests.support.live_app import LiveApp
+from tests.support.overrides import Override
 from tests.support.prod_app import ROOT
+from tests.support.two_factor_ui import enrolled_user, password_step
 from tests.support.ui import (
     PHONE,
     VIEWPORT,
@@ -55,8 +57,11 @@ def _shoot(page: Page, name: str, blank: bytes, *, full_page: bool = False) -> P
     return path
 
 
-def test_screenshots(page: Page, live_app: LiveApp, new_context: ContextFactory) -> None:
-    """login.png, signup.png (with an inline error), admin.png (the console overview),
+def test_screenshots(
+    page: Page, live_app: LiveApp, new_context: ContextFactory, override: Override
+) -> None:
+    """login.png, signup.png (with an inline error), login-verify.png (the second step of a
+    sign-in with 2FA), admin.png (the console overview),
     account.png (the whole page, for a member signed in on two browsers), and the console's
     console-users.png, console-user.png (with a reason dialog open) and console-audit.png."""
     page.goto("about:blank")
@@ -70,6 +75,11 @@ def test_screenshots(page: Page, live_app: LiveApp, new_context: ContextFactory)
     fill_signup(page, "new_user", PASSWORD, confirm=PASSWORD + "!")
     expect(page.locator("#confirm-error")).to_be_visible()
     _shoot(page, "signup.png", blank)
+
+    two_factor = unique_name("member")
+    enrolled_user(live_app, override, two_factor)
+    password_step(page, live_app, two_factor)
+    _shoot(page, "login-verify.png", blank)
 
     admin = unique_name("admin")
     make_admin(live_app, admin)

@@ -15,6 +15,7 @@ from nfp_app.pages.admin_user import admin_user_page
 from nfp_app.pages.admin_users import admin_users_page
 from nfp_app.pages.forgot_password import forgot_password_page
 from nfp_app.pages.login import login_page
+from nfp_app.pages.login_verify import login_verify_page
 from nfp_app.pages.reset_password import reset_password_page
 from nfp_app.pages.signup import signup_page
 
@@ -29,6 +30,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     },
     "forgot": {"identifier": "username"},
     "reset": {"password": "new-password", "confirm": "new-password"},
+    "verify": {"code": "one-time-code", "recovery_code": "off"},
     "account": {
         "new_email": "email",
         "email_password": "current-password",
@@ -53,6 +55,7 @@ PAGES: dict[str, Callable[[], rx.Component]] = {
     "signup": signup_page,
     "forgot": forgot_password_page,
     "reset": reset_password_page,
+    "verify": login_verify_page,
     "account": account_page,
     "users": admin_users_page,
     "user": admin_user_page,
@@ -197,3 +200,12 @@ def test_a_code_field_asks_for_a_one_time_code() -> None:
     assert attribute(field, "auto_complete") == "one-time-code"
     assert attribute(field, "input_mode") == "numeric"
     assert (attribute(field, "id"), attribute(field, "name")) == ("code", "code")
+
+
+def test_the_second_step_asks_for_digits_and_takes_a_paste() -> None:
+    """The TOTP field brings up a number pad; neither code field caps a pasted code at 6."""
+    fields = {attribute(f, "id"): f for f in inputs(login_verify_page())}
+    assert attribute(fields["code"], "input_mode") == "numeric"
+    assert attribute(fields["recovery_code"], "input_mode") in (None, "text")
+    for field in fields.values():
+        assert attribute(field, "max_length") > 11
