@@ -137,6 +137,7 @@ async def confirm_totp(request: Request, body: MfaCode, caller: Caller) -> Recov
     try:
         codes = await db.run(
             mfa_enrolment.confirm_enrolment,
+            executor=None,
             user_id=caller.user.id,
             code=_code(body.code),
             **_who(request),

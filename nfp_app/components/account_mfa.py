@@ -120,7 +120,7 @@ def _code_step() -> rx.Component:
 
 
 def _setup() -> rx.Component:
-    return rx.match(
+    return rx.match(  # pyright: ignore[reportReturnType]  (with components, a component)
         Mfa.setup_step,
         ("password", _password_step()),
         ("code", _code_step()),

@@ -13,7 +13,7 @@ from nfp_app.services import accounts, mfa_enrolment
 from nfp_app.state import busy
 from nfp_app.state.auth import AuthState
 from nfp_app.state.login import form_text
-from nfp_app.state.mfa_views import MfaViews
+from nfp_app.state.mfa_views import MfaViews, Shown
 from nfp_app.state.password_visibility import PasswordVisibility
 
 ENABLED = "Two-factor authentication is on. Save your recovery codes now."
@@ -39,15 +39,13 @@ class AccountMfaState(MfaViews, PasswordVisibility, AuthState):
         return self._checked_here() and self._loaded_for == self._session_id
 
     def _clear_messages(self) -> None:
-        self.setup_error = self.code_error = self.regen_error = self.off_error = ""
-        self.notice = ""
+        self.setup_error = self.code_error = self.regen_error = self.off_error = self.notice = ""
 
     def _who(self) -> dict[str, str]:
         return {"ip": self.router.session.client_ip, "user_agent": self.router.headers.user_agent}
 
     async def _user_id(self) -> int | None:
-        """The live user of this tab (status reloaded, messages cleared), or None with the
-        secrets gone."""
+        """The live user of this tab (status reloaded), or None with the secrets gone."""
         self._clear_messages()
         user = await self._require_login()
         if user is None or user.id is None:
@@ -67,7 +65,8 @@ class AccountMfaState(MfaViews, PasswordVisibility, AuthState):
         """After a change: the status again, the notice, and new codes to show (if any)."""
         await self._user_id()
         self._forget_secrets()
-        self._codes, self.notice = codes, notice
+        self._keep(Shown(codes=codes))
+        self.notice = notice
         self._hide_passwords()
 
     @rx.event
@@ -111,7 +110,8 @@ class AccountMfaState(MfaViews, PasswordVisibility, AuthState):
                 executor=workers.sign_in_pool(),
                 user_id=user_id,
                 password=password,
-                reauthenticated_at=self._recent_reauth(),
+                # A typed password is always checked; only no password leans on a recent one.
+                reauthenticated_at=self._recent_reauth() if password is None else None,
                 **self._who(),
             )
         except accounts.AccountError as error:
@@ -119,7 +119,7 @@ class AccountMfaState(MfaViews, PasswordVisibility, AuthState):
             return self._refused("setup_error", error, "mfa_password")
         if password is not None:
             self._reauth_at = utcnow()
-        self._secret, self._qr_svg = started.secret, started.qr_svg
+        self._keep(Shown(secret=started.secret, qr_svg=started.qr_svg))
         self.setup_step = "code"
         self._hide_passwords()
         return rx.set_focus("mfa_code")
@@ -134,6 +134,7 @@ class AccountMfaState(MfaViews, PasswordVisibility, AuthState):
         try:
             codes = await db.run(
                 mfa_enrolment.confirm_enrolment,
+                executor=None,
                 user_id=user_id,
                 code=form_text(form_data, "mfa_code").strip(),
                 **self._who(),
@@ -147,12 +148,11 @@ class AccountMfaState(MfaViews, PasswordVisibility, AuthState):
     def cancel_setup(self):
         """Close the set-up; the unfinished secret is dropped here (and replaced next time)."""
         self._forget_secrets()
-        self._clear_messages()
 
     @rx.event
     def codes_saved(self):
         """The user saved the codes: they are not shown again."""
-        self._codes = []
+        self._keep(Shown())
         self.notice = ""
 
     @rx.event

@@ -1,18 +1,22 @@
 """The 2FA status and the secrets of a set-up, server-only, and the computed vars that show them.
 
 Each computed var shows its secret only while `_mine()` holds: this connection checked the
-session the secret was made for. The QR code becomes an image data URL (never markup), and the
-recovery codes a plain-text file.
+session the secret was made for. The secret, QR code and fresh recovery codes are kept sealed
+(AES-GCM under the app's key), so a copy of the stored states (disk or Redis) does not hold them.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
+import json
+from dataclasses import dataclass, field
 
 import reflex as rx
 
+from nfp_app.infra.settings import get_settings
 from nfp_app.models import utcnow
+from nfp_app.security import secret_box
 from nfp_app.services.mfa_enrolment import REAUTH_WINDOW
 
 RECOVERY_CODES_FILE = "nfp_app-recovery-codes.txt"
@@ -29,16 +33,28 @@ def codes_data_url(codes: list[str]) -> str:
     return "data:text/plain;base64," + base64.b64encode(text.encode("utf-8")).decode("ascii")
 
 
+@dataclass(frozen=True)
+class Shown:
+    """What the section shows once: a new secret and its QR code, or fresh recovery codes."""
+
+    secret: str = ""
+    qr_svg: str = ""
+    codes: list[str] = field(default_factory=list)
+
+
+def _key() -> bytes:
+    settings = get_settings()
+    master = settings.mfa_encryption_key or settings.secret_key
+    return secret_box.derive_key(master, info="nfp_app account page 2fa v1")
+
+
 class MfaViews(rx.State, mixin=True):
     """2FA on or off, the new secret, its QR code and fresh recovery codes, for one connection
     only."""
 
     _enabled: bool = False
     _codes_left: int = 0
-
-    _secret: str = ""
-    _qr_svg: str = ""
-    _codes: list[str] = []  # noqa: RUF012  (Reflex copies state defaults per client)
+    _sealed: str = ""
     # "" (nothing open), "password" (confirm it first) or "code" (scan, then type a code).
     setup_step: str = ""
     # When this session last confirmed its password in the section (re-authentication).
@@ -48,9 +64,28 @@ class MfaViews(rx.State, mixin=True):
         """Whether this connection may see what was loaded (the state using this decides)."""
         return False
 
+    def _context(self) -> str:
+        return f"account page session {self.router.session.client_token}"
+
+    def _keep(self, shown: Shown) -> None:
+        """Keep what to show, sealed; nothing at all when there is nothing to show."""
+        empty = not (shown.secret or shown.codes)
+        plain = json.dumps({"secret": shown.secret, "qr": shown.qr_svg, "codes": shown.codes})
+        self._sealed = "" if empty else secret_box.seal(plain, key=_key(), context=self._context())
+
+    def _shown(self) -> Shown:
+        """What to show, for this connection only."""
+        if not self._sealed or not self._mine():
+            return Shown()
+        try:
+            plain = secret_box.open_sealed(self._sealed, key=_key(), context=self._context())
+        except secret_box.SecretBoxError:
+            return Shown()
+        found = json.loads(plain)
+        return Shown(secret=found["secret"], qr_svg=found["qr"], codes=list(found["codes"]))
+
     def _forget_secrets(self) -> None:
-        self._secret = self._qr_svg = ""
-        self._codes = []
+        self._sealed = ""
         self.setup_step = ""
 
     def _recent_reauth(self) -> dt.datetime | None:
@@ -70,24 +105,27 @@ class MfaViews(rx.State, mixin=True):
     @rx.var(cache=False)
     def setup_secret(self) -> str:
         """The new secret in base32, while the set-up waits for its code."""
-        return self._secret if self._mine() else ""
+        return self._shown().secret
 
     @rx.var(cache=False)
     def setup_qr(self) -> str:
         """The QR code of the new secret, as an SVG data URL."""
-        return svg_data_url(self._qr_svg) if self._mine() and self._qr_svg else ""
+        svg = self._shown().qr_svg
+        return svg_data_url(svg) if svg else ""
 
     @rx.var(cache=False)
     def recovery_codes(self) -> list[str]:
         """Recovery codes just made, shown once."""
-        return self._codes if self._mine() else []
+        return self._shown().codes
 
     @rx.var(cache=False)
     def codes_text(self) -> str:
         """The codes just made, one a line, for copying."""
-        return "\n".join(self._codes) + "\n" if self._mine() and self._codes else ""
+        codes = self._shown().codes
+        return "\n".join(codes) + "\n" if codes else ""
 
     @rx.var(cache=False)
     def codes_download(self) -> str:
         """The codes just made as a .txt data URL, for the download button."""
-        return codes_data_url(self._codes) if self._mine() and self._codes else ""
+        codes = self._shown().codes
+        return codes_data_url(codes) if codes else ""
