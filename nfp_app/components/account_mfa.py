@@ -74,7 +74,7 @@ def _code_step() -> rx.Component:
     return rx.vstack(
         rx.text("Scan this QR code with your authenticator app:", size="2"),
         rx.image(
-            src=Mfa.setup_qr,
+            src=Mfa.shown.qr,
             alt="QR code to add this account to an authenticator app",
             width="12rem",
             height="12rem",
@@ -84,13 +84,13 @@ def _code_step() -> rx.Component:
         ),
         rx.text("Or type this key into the app:", size="2"),
         rx.hstack(
-            rx.code(Mfa.setup_secret, id="mfa-secret", word_break="break-all"),
+            rx.code(Mfa.shown.secret, id="mfa-secret", word_break="break-all"),
             rx.button(
                 "Copy key",
                 type="button",
                 variant="soft",
                 id="mfa-copy-secret",
-                on_click=rx.set_clipboard(Mfa.setup_secret),
+                on_click=rx.set_clipboard(Mfa.shown.secret),
             ),
             align="center",
             spacing="2",
@@ -184,7 +184,7 @@ def mfa_section() -> rx.Component:
         "Two-factor authentication",
         rx.box(_status(), on_unmount=Mfa.leave, width="100%"),
         notice_callout(Mfa.notice, callout_id="mfa-notice"),
-        rx.cond(Mfa.recovery_codes.length() > 0, recovery_codes_panel()),
+        rx.cond(Mfa.shown.codes.length() > 0, recovery_codes_panel()),
         rx.cond(Mfa.mfa_enabled, _manage(), _setup()),
         section_id="mfa-section",
     )

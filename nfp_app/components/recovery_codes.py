@@ -18,7 +18,7 @@ def recovery_codes_panel() -> rx.Component:
             size="2",
         ),
         rx.el.ul(
-            rx.foreach(Mfa.recovery_codes, lambda code: rx.el.li(rx.code(code))),
+            rx.foreach(Mfa.shown.codes, lambda code: rx.el.li(rx.code(code))),
             id="recovery-codes-list",
             style={"columns": "2", "padding": "0.5rem 1.5rem", "font-family": "monospace"},
         ),
@@ -28,14 +28,14 @@ def recovery_codes_panel() -> rx.Component:
                 type="button",
                 variant="soft",
                 id="mfa-copy-codes",
-                on_click=rx.set_clipboard(Mfa.codes_text),
+                on_click=rx.set_clipboard(Mfa.shown.codes_text),
             ),
             rx.button(
                 "Download (.txt)",
                 type="button",
                 variant="soft",
                 id="mfa-download-codes",
-                on_click=rx.download(data=Mfa.codes_download, filename=RECOVERY_CODES_FILE),
+                on_click=rx.download(data=Mfa.shown.codes_download, filename=RECOVERY_CODES_FILE),
             ),
             rx.button(
                 "I have saved them", type="button", id="mfa-codes-saved", on_click=Mfa.codes_saved

@@ -42,6 +42,17 @@ class Shown:
     codes: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class SetupView:
+    """What the browser shows once: the secret, the QR code as a data URL, or fresh codes."""
+
+    secret: str = ""
+    qr: str = ""
+    codes: list[str] = field(default_factory=list)
+    codes_text: str = ""
+    codes_download: str = ""
+
+
 def _key() -> bytes:
     settings = get_settings()
     master = settings.mfa_encryption_key or settings.secret_key
@@ -103,29 +114,18 @@ class MfaViews(rx.State, mixin=True):
         return self._codes_left if self._mine() else 0
 
     @rx.var(cache=False)
-    def setup_secret(self) -> str:
-        """The new secret in base32, while the set-up waits for its code."""
-        return self._shown().secret
+    def shown(self) -> SetupView:
+        """The new secret and QR code, or fresh codes, for this connection only.
 
-    @rx.var(cache=False)
-    def setup_qr(self) -> str:
-        """The QR code of the new secret, as an SVG data URL."""
-        svg = self._shown().qr_svg
-        return svg_data_url(svg) if svg else ""
-
-    @rx.var(cache=False)
-    def recovery_codes(self) -> list[str]:
-        """Recovery codes just made, shown once."""
-        return self._shown().codes
-
-    @rx.var(cache=False)
-    def codes_text(self) -> str:
-        """The codes just made, one a line, for copying."""
-        codes = self._shown().codes
-        return "\n".join(codes) + "\n" if codes else ""
-
-    @rx.var(cache=False)
-    def codes_download(self) -> str:
-        """The codes just made as a .txt data URL, for the download button."""
-        codes = self._shown().codes
-        return codes_data_url(codes) if codes else ""
+        One object, not strings: Reflex keeps the last value of a computed var in the stored
+        state to skip unchanged deltas, a plain string as is but an object only as a digest.
+        """
+        found = self._shown()
+        codes = found.codes
+        return SetupView(
+            secret=found.secret,
+            qr=svg_data_url(found.qr_svg) if found.qr_svg else "",
+            codes=codes,
+            codes_text="\n".join(codes) + "\n" if codes else "",
+            codes_download=codes_data_url(codes) if codes else "",
+        )
