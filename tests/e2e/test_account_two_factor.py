@@ -107,7 +107,7 @@ def test_set_up_download_new_codes_and_turn_off(page: Page, live_app: LiveApp) -
     expect(page.locator("#mfa-off-error")).to_contain_text("wrong")
     expect(page.locator("#off_password")).to_be_focused()
     page.fill("#off_password", PASSWORD)
-    # The code that turned it on (or an older one) is refused; the next step's is not.
+    # The next step's code: newer than the one that turned it on (one step of drift allowed).
     page.fill("#off_code", code_now(secret, steps_ahead=1))
     page.click("#mfa-turn-off")
     expect(page.locator("#mfa-status")).to_contain_text("Off")
