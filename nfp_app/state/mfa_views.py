@@ -22,8 +22,14 @@ from nfp_app.services.mfa_enrolment import REAUTH_WINDOW
 RECOVERY_CODES_FILE = "nfp_app-recovery-codes.txt"
 
 
+SVG_NAMESPACE = 'xmlns="http://www.w3.org/2000/svg"'
+
+
 def svg_data_url(svg: str) -> str:
     """An SVG drawing as a data URL for an <img>: shown as a picture, never run as markup."""
+    # An inline <svg> element may leave out its namespace; a standalone SVG image may not.
+    if SVG_NAMESPACE not in svg:
+        svg = svg.replace("<svg", f"<svg {SVG_NAMESPACE}", 1)
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 

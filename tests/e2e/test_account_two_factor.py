@@ -54,6 +54,8 @@ def test_set_up_download_new_codes_and_turn_off(page: Page, live_app: LiveApp) -
     svg = base64.b64decode((qr.get_attribute("src") or "")[len(QR_PREFIX) :]).decode()
     assert "<svg" in svg
     assert "QR code" in (qr.get_attribute("alt") or "")
+    # The browser drew it (a broken image has no natural size).
+    page.wait_for_function("document.getElementById('mfa-qr').naturalWidth > 0")
     code_field = page.locator("#mfa_code")
     expect(code_field).to_have_attribute("autocomplete", "one-time-code")
     expect(code_field).to_have_attribute("inputmode", "numeric")
