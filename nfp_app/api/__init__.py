@@ -9,6 +9,7 @@ from nfp_app.api import (
     errors,
     health,
     me,
+    mfa,
     password,
     session_cookie,
     token,
@@ -32,6 +33,7 @@ def create_api() -> FastAPI:
     api.include_router(health.router)
     api.include_router(token.router)
     api.include_router(me.router)
+    api.include_router(mfa.router)
     api.include_router(users.router)
     api.include_router(audit_events.router)
     api.include_router(user_actions.router)

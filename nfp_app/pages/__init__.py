@@ -23,6 +23,7 @@ from nfp_app.pages.not_found import not_found_page
 from nfp_app.pages.reset_password import reset_password_page
 from nfp_app.pages.signup import signup_page
 from nfp_app.state.account import AccountState
+from nfp_app.state.account_mfa import AccountMfaState
 from nfp_app.state.account_password import AccountPasswordState
 from nfp_app.state.admin_audit import AdminAuditState
 from nfp_app.state.admin_overview import AdminOverviewState
@@ -71,7 +72,7 @@ PAGES = (
         account_page,
         routes.ACCOUNT,
         "Your account",
-        [AccountState.open_page, AccountPasswordState.open_page],
+        [AccountState.open_page, AccountPasswordState.open_page, AccountMfaState.open_page],
     ),
     Page(
         forgot_password_page,

@@ -1,10 +1,11 @@
-"""The /account page: profile and email, password, sessions, history, and deletion."""
+"""The /account page: profile and email, password, two-factor, sessions, history, and deletion."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from nfp_app.components.account_forms import delete_section, email_section, password_section
+from nfp_app.components.account_mfa import mfa_section
 from nfp_app.components.account_tables import events_section, profile_section, sessions_section
 from nfp_app.components.layout import signed_in_frame
 
@@ -17,6 +18,7 @@ def account_page() -> rx.Component:
             profile_section(),
             email_section(),
             password_section(),
+            mfa_section(),
             sessions_section(),
             events_section(),
             delete_section(),

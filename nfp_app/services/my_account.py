@@ -40,6 +40,7 @@ class TooManyAttemptsError(accounts.AccountError):
 
     def __init__(self, retry_after: int) -> None:
         super().__init__(f"Too many attempts, try again in {retry_after} s.")
+        self.retry_after = retry_after
 
 
 def confirm_password(

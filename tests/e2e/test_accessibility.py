@@ -15,6 +15,7 @@ from tests.support.accounts import PASSWORD, create_user, make_admin, unique_nam
 from tests.support.axe import Audit
 from tests.support.live_app import LiveApp
 from tests.support.mailbox import MAILBOX
+from tests.support.mfa_page import activate, open_setup
 from tests.support.overrides import Override
 from tests.support.two_factor_ui import (
     enrolled_user,
@@ -134,6 +135,13 @@ def test_signed_in_pages_of_an_ordinary_user(page: Page, live_app: LiveApp) -> N
     goto_ready(page, live_app.url(routes.ACCOUNT))
     expect(page.locator("#sessions-table tbody tr").first).to_be_visible()
     audit.check(page, "/account")
+    secret = open_setup(page)
+    audit.check(page, "/account (2FA set-up: QR code and code field)")
+    activate(page, secret)
+    audit.check(page, "/account (2FA on: recovery codes shown)")
+    page.click("#mfa-codes-saved")
+    expect(page.locator("#recovery-codes")).to_have_count(0)
+    audit.check(page, "/account (2FA on)")
     audit.assert_clean()
 
 

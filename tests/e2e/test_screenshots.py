@@ -17,6 +17,7 @@ from playwright.sync_api import Page, expect
 from nfp_app import routes
 from tests.support.accounts import PASSWORD, create_user, make_admin, unique_name
 from tests.support.live_app import LiveApp
+from tests.support.mfa_page import open_setup
 from tests.support.overrides import Override
 from tests.support.prod_app import ROOT
 from tests.support.two_factor_ui import enrolled_user, password_step
@@ -62,7 +63,8 @@ def test_screenshots(
 ) -> None:
     """login.png, signup.png (with an inline error), login-verify.png (the second step of a
     sign-in with 2FA), admin.png (the console overview),
-    account.png (the whole page, for a member signed in on two browsers), and the console's
+    account.png (the whole page, for a member signed in on two browsers), account-2fa.png (its
+    two-factor set-up with the QR code), and the console's
     console-users.png, console-user.png (with a reason dialog open) and console-audit.png."""
     page.goto("about:blank")
     blank = page.screenshot()
@@ -103,6 +105,9 @@ def test_screenshots(
     expect(account.locator("#sessions-table tbody tr")).to_have_count(2)
     expect(account.locator("#events-table tbody tr")).to_have_count(2)
     _shoot(account, "account.png", blank, full_page=True)
+    open_setup(account)
+    account.locator("#mfa-section").scroll_into_view_if_needed()
+    _shoot(account, "account-2fa.png", blank)
 
     goto_ready(page, live_app.url(routes.ADMIN_USERS))
     expect(page.locator("#users-table tbody tr").first).to_be_visible()

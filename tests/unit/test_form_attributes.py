@@ -40,6 +40,11 @@ EXPECTED: dict[str, dict[str, str]] = {
         "confirm": "new-password",
         "delete_password": "current-password",
         "delete_confirmation": "off",
+        "mfa_password": "current-password",
+        "mfa_code": "one-time-code",
+        "regen_password": "current-password",
+        "off_password": "current-password",
+        "off_code": "one-time-code",
     },
     "users": {"user-search": "off", "reason-input": "off"},
     "user": {"reason-input": "off"},
@@ -157,7 +162,7 @@ def test_every_password_input_has_a_show_password_toggle(page: tuple[str, rx.Com
 
 def test_password_pages_have_password_inputs() -> None:
     """The toggle test above would pass vacuously if passwords were not recognised."""
-    for name, count in (("login", 1), ("signup", 2), ("reset", 2), ("account", 5)):
+    for name, count in (("login", 1), ("signup", 2), ("reset", 2), ("account", 8)):
         assert sum(is_password(f) for f in inputs(PAGES[name]())) == count, name
 
 
@@ -209,3 +214,12 @@ def test_the_second_step_asks_for_digits_and_takes_a_paste() -> None:
     assert attribute(fields["recovery_code"], "input_mode") in (None, "text")
     for field in fields.values():
         assert attribute(field, "max_length") > 11
+
+
+def test_the_account_code_fields_ask_for_one_time_codes() -> None:
+    """The set-up's code is six digits; turning off also takes a recovery code (letters)."""
+    fields = {attribute(field, "id"): field for field in inputs(account_page())}
+    assert attribute(fields["mfa_code"], "input_mode") == "numeric"
+    assert attribute(fields["off_code"], "input_mode") == "text"
+    for name in ("mfa_code", "off_code"):
+        assert attribute(fields[name], "auto_complete") == "one-time-code"
