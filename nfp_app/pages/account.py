@@ -7,6 +7,7 @@ import reflex as rx
 from nfp_app.components.account_forms import delete_section, email_section, password_section
 from nfp_app.components.account_tables import events_section, profile_section, sessions_section
 from nfp_app.components.layout import signed_in_frame
+from nfp_app.components.mfa_required_callout import mfa_required_callout
 
 
 def account_page() -> rx.Component:
@@ -14,6 +15,7 @@ def account_page() -> rx.Component:
     return signed_in_frame(
         rx.vstack(
             rx.heading("Your account", size="6", as_="h1"),
+            mfa_required_callout(),
             profile_section(),
             email_section(),
             password_section(),
