@@ -11,7 +11,7 @@ from nfp_app.api.schemas import Error
 from nfp_app.infra import db
 from nfp_app.infra.settings import get_settings
 from nfp_app.security.client_ip import client_ip
-from nfp_app.services import bearer
+from nfp_app.services import bearer, mfa_policy
 from nfp_app.services.bearer import TokenUser
 
 # Our tokens are about 250 characters; anything far longer is not one of them.
@@ -24,7 +24,11 @@ UNAUTHORIZED: dict[int | str, dict[str, Any]] = {
     401: {"model": Error, "description": "Missing, invalid, expired or revoked token"}
 }
 FORBIDDEN: dict[int | str, dict[str, Any]] = {
-    403: {"model": Error, "description": "Administrator rights required"}
+    403: {
+        "model": Error,
+        "description": "Administrator rights required; or `mfa_enrolment_required`: "
+        "MFA_REQUIRED_FOR_ADMINS is on and this administrator has not turned 2FA on yet",
+    }
 }
 
 
@@ -56,9 +60,14 @@ async def current_token_user(
 
 
 async def current_admin(caller: Annotated[TokenUser, Depends(current_token_user)]) -> TokenUser:
-    """The caller, when they are an active administrator; else 403."""
+    """The caller, when they are an active administrator (with 2FA on, when the policy asks
+    for it); else 403."""
     if not caller.user.is_admin:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "Administrator rights required.")
+    if get_settings().mfa_required_for_admins:
+        assert caller.user.id is not None
+        if await db.run(mfa_policy.enrolment_due_by_id, user_id=caller.user.id):
+            raise HTTPException(status.HTTP_403_FORBIDDEN, mfa_policy.ENROLMENT_REQUIRED)
     return caller
 
 

@@ -16,7 +16,7 @@ from nfp_app.api.deps import FORBIDDEN, UNAUTHORIZED, Admin, request_ip
 from nfp_app.api.schemas import REASON_INPUT_MAX, Error, Message, Reason, UserPublic, UserUpdate
 from nfp_app.infra import db
 from nfp_app.models import MAX_ROW_ID
-from nfp_app.services import accounts, admin_actions
+from nfp_app.services import accounts, admin_actions, mfa_admin
 from nfp_app.services.admin_actions import Acting
 
 router = APIRouter(prefix="/users", tags=["users"])
@@ -28,6 +28,12 @@ REFUSALS: dict[int | str, dict[str, Any]] = {
     **FORBIDDEN,
     404: {"model": Error, "description": "No such user"},
     409: {"model": Error, "description": "Would leave no active administrator"},
+}
+NO_MFA: dict[int | str, dict[str, Any]] = {
+    409: {
+        "model": Error,
+        "description": "The account does not have two-factor authentication on",
+    }
 }
 NO_EMAIL: dict[int | str, dict[str, Any]] = {
     409: {
@@ -130,3 +136,20 @@ async def send_password_reset(
         acting=_acting(request, admin),
     )
     return Message(detail=f"A password-reset link is on its way to {user.username}'s address.")
+
+
+@router.post("/{user_id}/mfa-reset", responses={**REFUSALS, **NO_MFA})
+async def reset_mfa(request: Request, user_id: UserId, body: Reason, admin: Admin) -> UserPublic:
+    """Administrators: turn off the account's two-factor authentication (a lost phone).
+
+    Its authenticator secret, recovery codes and pending sign-in steps are removed; the
+    reason is audited and the user gets an email. 409 when 2FA is not on.
+    """
+    user = await _act(
+        mfa_admin.admin_reset,
+        reason_in="body",
+        user_id=user_id,
+        reason=body.reason,
+        acting=_acting(request, admin),
+    )
+    return UserPublic.from_user(user)

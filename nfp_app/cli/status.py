@@ -1,4 +1,5 @@
-"""Commands that change an account's status: enable, disable, promote, demote, end sessions.
+"""Commands that change an account's status: enable, disable, promote, demote, end sessions,
+reset two-factor authentication.
 
 Each needs a `--reason`, recorded in the audit log with `cli:<os user>` (admin_actions).
 """
@@ -12,7 +13,7 @@ from typing import Any
 import typer
 
 from nfp_app.cli.common import Reason, Username, act_by_name, cli, run
-from nfp_app.services import admin_actions
+from nfp_app.services import admin_actions, mfa_admin
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,12 @@ STATUS_COMMANDS = (
         "End every session and token of a user; they must sign in again.",
         "Ended all sessions of",
         admin_actions.revoke_sessions,
+    ),
+    StatusCommand(
+        "reset-mfa",
+        "Turn off a user's two-factor authentication (a lost phone); the user is emailed.",
+        "Reset two-factor authentication of",
+        mfa_admin.admin_reset,
     ),
 )
 

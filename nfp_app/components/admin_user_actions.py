@@ -44,7 +44,8 @@ def _action(
 
 
 def action_bar() -> rx.Component:
-    """Enable or disable, promote or demote, end sessions, send a reset link, delete."""
+    """Enable or disable, promote or demote, end sessions, send a reset link, reset 2FA,
+    delete."""
     account = AdminUserState.account
     name = account.username  # type: ignore[union-attr]
     return rx.hstack(
@@ -98,6 +99,15 @@ def action_bar() -> rx.Component:
             f"{name} gets an email with a link to choose a new password.",
             AdminUserState.send_password_reset,
             disabled=~account.has_email,  # type: ignore[union-attr]
+        ),
+        _action(
+            "reset-mfa",
+            "Reset two-factor",
+            "Reset two-factor authentication?",
+            f"{name} can then sign in with the password alone, and gets an email saying so.",
+            AdminUserState.reset_mfa,
+            color="red",
+            disabled=~account.mfa_enabled,  # type: ignore[union-attr]
         ),
         _action(
             "delete",

@@ -46,6 +46,7 @@ def profile_card() -> rx.Component:
                     no_color="amber",
                 ),
             ),
+            _badge(account.mfa_enabled, "2FA on", "2FA off", yes_color="green", no_color="gray"),  # type: ignore[union-attr]
             spacing="2",
             id="user-detail-status",
         ),
@@ -58,6 +59,11 @@ def profile_card() -> rx.Component:
                 "Password changed",
                 account.password_changed,  # type: ignore[union-attr]
                 "user-detail-password-changed",
+            ),
+            detail_item(
+                "Two-factor",
+                rx.cond(account.mfa_enabled, "On", "Off"),  # type: ignore[union-attr]
+                "user-detail-mfa",
             ),
         ),
         action_bar(),

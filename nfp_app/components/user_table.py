@@ -81,6 +81,11 @@ def _badges(row: rx.vars.ObjectVar[ListedUser]) -> rx.Component:
             rx.badge("Verified", color_scheme="blue", high_contrast=True),
             rx.badge("Unverified", color_scheme="gray", high_contrast=True),
         ),
+        rx.cond(
+            row.mfa,
+            rx.badge("2FA on", color_scheme="green", high_contrast=True, class_name="mfa-badge"),
+            rx.badge("2FA off", color_scheme="gray", high_contrast=True, class_name="mfa-badge"),
+        ),
         spacing="1",
         wrap="wrap",
     )

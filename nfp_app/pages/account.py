@@ -8,6 +8,7 @@ from nfp_app.components.account_forms import delete_section, email_section, pass
 from nfp_app.components.account_mfa import mfa_section
 from nfp_app.components.account_tables import events_section, profile_section, sessions_section
 from nfp_app.components.layout import signed_in_frame
+from nfp_app.components.mfa_required_callout import mfa_required_callout
 
 
 def account_page() -> rx.Component:
@@ -15,6 +16,7 @@ def account_page() -> rx.Component:
     return signed_in_frame(
         rx.vstack(
             rx.heading("Your account", size="6", as_="h1"),
+            mfa_required_callout(),
             profile_section(),
             email_section(),
             password_section(),

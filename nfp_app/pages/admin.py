@@ -143,7 +143,8 @@ def admin_page() -> rx.Component:
         rx.vstack(
             rx.heading("Home", size="6", as_="h1", id="home-heading"),
             console_only(routes.ADMIN, counters(), sign_in_chart()),
-            account_card(),
+            # An administrator whom the 2FA policy holds back is on the way to /account.
+            rx.cond(~AuthState.mfa_enrolment_due, account_card()),
             spacing="4",
             width="100%",
             max_width=CONSOLE_WIDTH,

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from nfp_app.models import MAX_ROW_ID, AuthEvent, AuthSession, User, utcnow
 from nfp_app.security.user_agents import describe_device
-from nfp_app.services import auth_sessions
+from nfp_app.services import auth_sessions, mfa_store
 from nfp_app.services.accounts import UserNotFoundError
 
 EVENTS_SHOWN = 20
@@ -28,6 +28,7 @@ class UserProfile:
     created_at: dt.datetime
     last_login_at: dt.datetime | None
     password_changed_at: dt.datetime
+    mfa_enabled: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +73,7 @@ def parse_id(text: object) -> int | None:
     return value if 0 < value <= MAX_ROW_ID else None
 
 
-def _profile(user: User) -> UserProfile:
+def _profile(session: Session, user: User) -> UserProfile:
     assert user.id is not None
     return UserProfile(
         id=user.id,
@@ -84,6 +85,7 @@ def _profile(user: User) -> UserProfile:
         created_at=user.created_at,
         last_login_at=user.last_login_at,
         password_changed_at=user.password_changed_at,
+        mfa_enabled=mfa_store.is_enabled(session, user),
     )
 
 
@@ -143,7 +145,7 @@ def load_user_detail(
     if user is None:
         raise UserNotFoundError()
     return UserDetail(
-        profile=_profile(user),
+        profile=_profile(session, user),
         sessions=tuple(live_sessions(session=session, user_id=user_id, now=now or utcnow())),
         events=tuple(recent_events(session=session, user_id=user_id, limit=events)),
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from nfp_app import routes
 from nfp_app.models import User
 from nfp_app.state.auth import AuthState
 
@@ -37,9 +38,12 @@ class AdminConsoleState(AuthState):
         return self._console_is_mine()
 
     async def _require_admin(self) -> User | None:
-        """The live administrator of this tab, or None (data cleared, nothing loaded)."""
+        """The live administrator of this tab, or None (data cleared, nothing loaded).
+
+        An administrator whom MFA_REQUIRED_FOR_ADMINS holds back counts as none here: every
+        console page and handler passes this check, so none of them works before enrolment."""
         user = await self._require_login()
-        if user is None or not user.is_admin:
+        if user is None or not user.is_admin or self._mfa_due:
             self._admin_checked = False
             self._console_for = None
             return None
@@ -48,5 +52,8 @@ class AdminConsoleState(AuthState):
         return user
 
     def _not_admin_redirect(self) -> rx.event.EventSpec | None:
-        """After a refused `_require_admin`: signed out goes to /login, a user stays put."""
-        return self._login_redirect() if self.user is None else None
+        """After a refused `_require_admin`: signed out goes to /login, an administrator who
+        must enrol in 2FA to /account, a user stays put."""
+        if self.user is None:
+            return self._login_redirect()
+        return rx.redirect(routes.MFA_REQUIRED, replace=True) if self._mfa_due else None

@@ -13,11 +13,12 @@ import reflex as rx
 
 from nfp_app import routes
 from nfp_app.infra import db
-from nfp_app.services import admin_actions
-from nfp_app.services.accounts import AccountError, UserNotFoundError
-from nfp_app.services.admin_user_detail import load_user_detail, parse_id
+from nfp_app.services import admin_actions, mfa_admin
+from nfp_app.services.accounts import AccountError
+from nfp_app.services.admin_user_detail import parse_id
 from nfp_app.state import admin_user_views as views
 from nfp_app.state.admin_console import AdminConsoleState
+from nfp_app.state.admin_user_loader import load_account
 from nfp_app.state.busy import busy_while
 from nfp_app.state.login import form_text
 
@@ -81,17 +82,9 @@ class AdminUserState(AdminConsoleState):
 
     async def _load(self) -> None:
         """Load the page's account again (or note that it is gone)."""
-        self._missing, self._account, self._sessions, self._events = True, None, [], []
-        if self._target is None:
-            return
-        try:
-            detail = await db.run(load_user_detail, user_id=self._target)
-        except UserNotFoundError:
-            return
-        self._missing = False
-        self._account = views.profile_view(detail.profile)
-        self._sessions = [views.session_line(row) for row in detail.sessions]
-        self._events = [views.event_line(entry) for entry in detail.events]
+        loaded = await load_account(self._target)
+        self._account, self._sessions, self._events = loaded.account, loaded.sessions, loaded.events
+        self._missing = loaded.account is None
 
     @rx.event
     async def open_page(self):
@@ -189,6 +182,12 @@ class AdminUserState(AdminConsoleState):
         """Mail the account a password-reset link."""
         done = "A password-reset link was sent to {username}."
         return self._act(form_data, admin_actions.send_password_reset, done)
+
+    @rx.event
+    def reset_mfa(self, form_data: dict[str, Any]):
+        """Turn the account's two-factor authentication off; the user is emailed."""
+        done = "Two-factor authentication of {username} was reset."
+        return self._act(form_data, mfa_admin.admin_reset, done)
 
     @rx.event
     def delete_account(self, form_data: dict[str, Any]):

@@ -22,6 +22,7 @@ class ProfileView:
     created: str
     last_sign_in: str
     password_changed: str
+    mfa_enabled: bool
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,6 +61,7 @@ def profile_view(profile: UserProfile) -> ProfileView:
         created=format_time(profile.created_at),
         last_sign_in=format_time(profile.last_login_at),
         password_changed=format_time(profile.password_changed_at),
+        mfa_enabled=profile.mfa_enabled,
     )
 
 

@@ -79,7 +79,7 @@ class AdminUsersState(AdminConsoleState):
             sort=user_list.sort_key(self.sort_order),
         )
         found, self._cursors = await user_list.fetch_page(query, self._cursors)
-        self._rows = [user_list.listed_user(row) for row in found.rows]
+        self._rows = await user_list.listed_users(found.rows)
         self._total, self._next_cursor = found.total, found.next_cursor
         self.page = len(self._cursors) + 1
         self._selected = [

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import reflex as rx
 
@@ -14,7 +13,8 @@ from nfp_app.infra.urls import backend_url
 from nfp_app.models import User
 from nfp_app.security.cookies import CookieNames, read_cookie
 from nfp_app.services import auth_sessions
-from nfp_app.state import tabs
+from nfp_app.state import mfa_gate, tabs
+from nfp_app.state.page_states import page_state_classes
 from nfp_app.state.views import UserView, user_view
 
 # A browser sent through /auth/bind that still has no binding cookie refuses cookies: say so
@@ -24,16 +24,6 @@ COOKIES_NEEDED = (
     "Your browser did not send this site's sign-in cookie. Allow cookies for this site, then "
     "reload the page."
 )
-
-
-def page_state_classes() -> Iterator[type[AuthState]]:
-    """Every state class below AuthState: the page states, which may hold per-user data."""
-    pending: list[type[rx.State]] = [AuthState]
-    while pending:
-        for substate in pending.pop().get_substates():
-            assert issubclass(substate, AuthState)
-            pending.append(substate)
-            yield substate
 
 
 class AuthState(rx.State):
@@ -57,6 +47,8 @@ class AuthState(rx.State):
     # A state that Redis lost has it False, like a tab that never checked: see below.
     _dropped_session: bool = False
     _bind_redirected_at: float = 0.0
+    # MFA_REQUIRED_FOR_ADMINS holds this administrator at /account until 2FA is on.
+    _mfa_due: bool = False
 
     def _checked_here(self) -> bool:
         return bool(self._checked_by) and self._checked_by == self.router.session.session_id
@@ -70,6 +62,11 @@ class AuthState(rx.State):
     def is_authenticated(self) -> bool:
         """Whether a user is signed in; pages gate protected content on this."""
         return self._user is not None and self._checked_here()
+
+    @rx.var(cache=False)
+    def mfa_enrolment_due(self) -> bool:
+        """Whether the policy requires this signed-in administrator to turn 2FA on first."""
+        return self._mfa_due and self._checked_here()
 
     def _cookie_names(self) -> CookieNames:
         # The websocket's Origin says whether the page is https, where cookies carry __Host-.
@@ -103,6 +100,7 @@ class AuthState(rx.State):
     async def _remember(self, session_id: int, user: User) -> None:
         await self._switch_session(session_id)
         self._user = user_view(user)
+        self._mfa_due = await mfa_gate.enrolment_due(user)
         self._checked_by = self.router.session.session_id
         # This worker will sign the tab out the moment the session ends elsewhere.
         tabs.watch(session_id, self.router.session.client_token)

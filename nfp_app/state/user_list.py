@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 
 from nfp_app import routes
 from nfp_app.infra import db
 from nfp_app.infra.settings import get_settings
 from nfp_app.security import policy
-from nfp_app.services import user_cursor, user_directory
+from nfp_app.services import mfa_store, user_cursor, user_directory
 from nfp_app.services.admin_actions import BulkResult
 from nfp_app.services.user_directory_types import (
     MAX_QUERY_LENGTH,
@@ -113,10 +114,11 @@ class ListedUser:
     sessions: int
     last_sign_in: str
     created: str
+    mfa: bool = False
     selected: bool = False
 
 
-def listed_user(row: UserRow) -> ListedUser:
+def listed_user(row: UserRow, *, mfa: bool = False) -> ListedUser:
     """A directory row as a line of the table."""
     return ListedUser(
         id=row.id,
@@ -129,7 +131,14 @@ def listed_user(row: UserRow) -> ListedUser:
         sessions=row.active_sessions,
         last_sign_in="never" if row.last_sign_in_at is None else format_time(row.last_sign_in_at),
         created=format_time(row.created_at),
+        mfa=mfa,
     )
+
+
+async def listed_users(rows: Sequence[UserRow]) -> list[ListedUser]:
+    """A page of directory rows as lines of the table, each with its 2FA status."""
+    with_mfa = await db.run(mfa_store.enabled_among, user_ids=[row.id for row in rows])
+    return [listed_user(row, mfa=row.id in with_mfa) for row in rows]
 
 
 def total_text(total: int | None, *, shown: int) -> str:

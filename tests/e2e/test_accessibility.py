@@ -9,12 +9,15 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from nfp_app import routes
+from nfp_app.infra import db
 from nfp_app.models import MAX_ROW_ID
 from nfp_app.pages import PAGES
+from nfp_app.services import accounts
 from tests.support.accounts import PASSWORD, create_user, make_admin, unique_name
 from tests.support.axe import Audit
 from tests.support.live_app import LiveApp
 from tests.support.mailbox import MAILBOX
+from tests.support.mfa import enable_mfa
 from tests.support.mfa_page import activate, open_setup
 from tests.support.overrides import Override
 from tests.support.two_factor_ui import (
@@ -145,12 +148,21 @@ def test_signed_in_pages_of_an_ordinary_user(page: Page, live_app: LiveApp) -> N
     audit.assert_clean()
 
 
-def test_console_pages(page: Page, live_app: LiveApp) -> None:
+def test_console_pages(page: Page, live_app: LiveApp, override: Override) -> None:
     audit = Audit()
     admin = unique_name("a11yadm")
     target = unique_name("a11yusr")
     make_admin(live_app, admin)
     create_user(live_app, target, email=f"{target}@mail.example")
+    # With 2FA on, the target's page shows its 2FA badge and offers "Reset two-factor".
+    override(SECRET_KEY=live_app.secret_key)
+    engine = db.engine_for(live_app.database_url)
+    with db.session_scope(engine) as session:
+        found = accounts.find_by_username(session=session, username=target)
+        assert found is not None
+        assert found.id is not None
+        target_id = found.id
+    enable_mfa(engine, target_id, PASSWORD)
     login(page, live_app, admin)
     expect(page.locator("#sign-in-chart")).to_be_visible()
     audit.check(page, "/admin (administrator)")
@@ -178,9 +190,15 @@ def test_console_pages(page: Page, live_app: LiveApp) -> None:
     wait_hydrated(page, before, "the user's page")
     expect(page.locator("#user-detail-heading")).to_have_text(target)
     audit.check(page, "/admin/users/<id>")
+    expect(page.locator("#user-detail-mfa")).to_have_text("On")
     page.click("#user-action-disable")
     expect(page.locator("#reason-input")).to_be_visible()
     audit.check(page, "/admin/users/<id> (reason dialog)")
+    page.keyboard.press("Escape")
+    expect(page.locator("#reason-input")).to_have_count(0)
+    page.click("#user-action-reset-mfa")
+    expect(page.locator("#reason-input")).to_be_visible()
+    audit.check(page, "/admin/users/<id> (reset 2FA dialog)")
 
     goto_ready(page, live_app.url(routes.admin_user(MAX_ROW_ID)))
     expect(page.locator("#user-not-found")).to_be_visible()

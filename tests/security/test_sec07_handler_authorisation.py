@@ -149,6 +149,7 @@ def test_sec07_handlers_are_the_expected_ones() -> None:
         ("AdminUserState", "enable"),
         ("AdminUserState", "open_page"),
         ("AdminUserState", "promote"),
+        ("AdminUserState", "reset_mfa"),
         ("AdminUserState", "revoke_all_sessions"),
         ("AdminUserState", "revoke_one_session"),
         ("AdminUserState", "send_password_reset"),

@@ -20,11 +20,13 @@ from sqlmodel import Session, col, select
 import nfp_app.nfp_app  # noqa: F401  (registers every state of the app)
 from nfp_app import routes
 from nfp_app.infra import db
-from nfp_app.models import AuthEvent, AuthSession, User
+from nfp_app.models import AuthEvent, AuthSession, TotpCredential, User
 from nfp_app.models.mail import MailMessage
 from nfp_app.state.admin_console import AdminConsoleState
 from tests.support.accounts import PASSWORD, create_user, make_admin, unique_name
 from tests.support.live_app import LiveApp
+from tests.support.mfa import enable_mfa
+from tests.support.overrides import Override
 from tests.support.reflex_socket import ReflexSocket, handler, reflex_socket, sign_in
 
 pytestmark = [pytest.mark.security, pytest.mark.postgres]
@@ -77,17 +79,19 @@ def _arguments(state: type[BaseState], name: str, victim_id: int, session_id: in
     return {parameter: by_name[parameter] for parameter in parameters}
 
 
-def _snapshot(engine: sa.Engine) -> tuple[list[Any], list[Any], int, int]:
+def _snapshot(engine: sa.Engine) -> tuple[list[Any], list[Any], int, int, list[Any]]:
     with Session(engine) as session:
         users = session.exec(select(User).order_by(col(User.id))).all()
         sessions = session.exec(select(AuthSession).order_by(col(AuthSession.id))).all()
         events = session.exec(select(sa.func.count()).select_from(AuthEvent)).one()
         mails = session.exec(select(sa.func.count()).select_from(MailMessage)).one()
+        credentials = session.exec(select(TotpCredential).order_by(col(TotpCredential.id))).all()
         return (
             [(u.id, u.is_active, u.is_admin, u.hashed_password) for u in users],
             [(s.id, s.revoked_at) for s in sessions],
             int(events),
             int(mails),
+            [(c.id, c.user_id, c.confirmed_at) for c in credentials],
         )
 
 
@@ -110,7 +114,9 @@ def test_sec23_every_console_handler_is_known() -> None:
         _arguments(state, name, 1, 1)
 
 
-def test_sec23_ordinary_user_gets_nothing_from_console_handlers(live_app: LiveApp) -> None:
+def test_sec23_ordinary_user_gets_nothing_from_console_handlers(
+    live_app: LiveApp, override: Override
+) -> None:
     """A signed-in user aims every console handler at an admin: no change, no data, no file."""
     engine = db.engine_for(live_app.database_url)
     admin, member = unique_name("boss23"), unique_name("plain23")
@@ -124,6 +130,9 @@ def test_sec23_ordinary_user_gets_nothing_from_console_handlers(live_app: LiveAp
     create_user(live_app, member)
     with reflex_socket(live_app) as admin_tab:
         sign_in(admin_tab, admin, PASSWORD)
+    # With 2FA on, the console's "Reset two-factor" would have something to remove.
+    override(SECRET_KEY=live_app.secret_key)
+    enable_mfa(engine, victim_id, PASSWORD)
     with Session(engine) as session:
         admin_session = session.exec(
             select(AuthSession.id).where(AuthSession.user_id == victim_id)
