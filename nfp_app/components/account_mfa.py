@@ -18,8 +18,8 @@ from nfp_app.state.account_mfa import AccountMfaState as Mfa
 
 # Six digits; a pasted code may come with spaces, which the server strips.
 CODE_MAX_LENGTH = 12
-# A recovery code is `abcde-fghij`; typed with spaces it is a little longer.
-ANY_CODE_MAX_LENGTH = 32
+# A recovery code is five groups of five with dashes (29); typed with spaces, a little longer.
+ANY_CODE_MAX_LENGTH = 64
 
 
 def _password(label: str, name: str, error: rx.Var[str] | str = "") -> rx.Component:

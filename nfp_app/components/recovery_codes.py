@@ -20,7 +20,8 @@ def recovery_codes_panel() -> rx.Component:
         rx.el.ul(
             rx.foreach(Mfa.shown.codes, lambda code: rx.el.li(rx.code(code))),
             id="recovery-codes-list",
-            style={"columns": "2", "padding": "0.5rem 1.5rem", "font-family": "monospace"},
+            # A column per 17rem: two side by side on a wide card, one on a phone.
+            style={"columns": "17rem", "padding": "0.5rem 1.5rem", "font-family": "monospace"},
         ),
         rx.hstack(
             rx.button(

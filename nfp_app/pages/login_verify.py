@@ -18,7 +18,7 @@ from nfp_app.state.login_verify import CODE_FIELD, RECOVERY_FIELD, LoginVerifySt
 HINT_ID = "verify-hint"
 # A code pasted with a space or a dash in the middle still fits.
 CODE_MAX_LENGTH = 16
-RECOVERY_MAX_LENGTH = 32
+RECOVERY_MAX_LENGTH = 64  # five groups of five with dashes (29), and room for spaces
 
 
 def _code_field() -> rx.Component:
@@ -45,7 +45,7 @@ def _recovery_field() -> rx.Component:
         described_by=(HINT_ID,),
         max_length=RECOVERY_MAX_LENGTH,
         spell_check=False,
-        placeholder="abcde-fghij",
+        placeholder="abcde-fghjk-mnpqr-stvwx-yz012",
         auto_focus=True,
     )
 
