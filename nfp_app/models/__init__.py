@@ -6,6 +6,7 @@ from nfp_app.models.base import MAX_ROW_ID, UTCDateTime, clip, max_length, utcno
 from nfp_app.models.mail import MailMessage
 from nfp_app.models.mfa import MfaChallenge, RecoveryCode, TotpCredential
 from nfp_app.models.overview import SignInDay
+from nfp_app.models.passkeys import PasskeyCredential, WebauthnChallenge
 from nfp_app.models.tokens import ActionToken
 
 __all__ = [
@@ -15,12 +16,14 @@ __all__ = [
     "AuthSession",
     "MailMessage",
     "MfaChallenge",
+    "PasskeyCredential",
     "RecoveryCode",
     "SignInDay",
     "ThrottleHit",
     "TotpCredential",
     "UTCDateTime",
     "User",
+    "WebauthnChallenge",
     "UserPublic",
     "clip",
     "max_length",
