@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
 from pydantic import BaseModel, Field
@@ -18,6 +19,8 @@ from nfp_app.services.mfa_errors import (
     NotEnabledError,
     WrongCodeError,
 )
+
+T = TypeVar("T")
 
 router = APIRouter(prefix="/users/me/mfa", tags=["two-factor"])
 
@@ -89,8 +92,23 @@ def _refusal(error: accounts.AccountError) -> HTTPException:
     return HTTPException(status.HTTP_403_FORBIDDEN, error.message)
 
 
-def _who(request: Request) -> dict[str, str]:
-    return {"ip": request_ip(request), "user_agent": request.headers.get("user-agent", "")}
+async def _call(
+    service: Callable[..., T], request: Request, caller: Caller, *, hashes: bool, **fields: Any
+) -> T:
+    """Run a service for the caller off the event loop; its refusals become HTTP answers."""
+    assert caller.user.id is not None
+    try:
+        return await db.run(
+            service,
+            # A password check is bcrypt work: it waits in the sign-in pool like a sign-in.
+            executor=workers.sign_in_pool() if hashes else None,
+            user_id=caller.user.id,
+            ip=request_ip(request),
+            user_agent=request.headers.get("user-agent", ""),
+            **fields,
+        )
+    except accounts.AccountError as error:
+        raise _refusal(error) from None
 
 
 def _code(code: str) -> str:
@@ -106,17 +124,13 @@ def _code(code: str) -> str:
 async def start_totp(request: Request, body: MfaPassword, caller: Caller) -> TotpEnrolment:
     """A new TOTP secret for the caller, waiting for its first code at POST
     /users/me/mfa/totp/confirm; an earlier unfinished set-up is replaced. 2FA is not on yet."""
-    assert caller.user.id is not None
-    try:
-        started = await db.run(
-            mfa_enrolment.start_enrolment,
-            executor=workers.sign_in_pool(),
-            user_id=caller.user.id,
-            password=body.password,
-            **_who(request),
-        )
-    except accounts.AccountError as error:
-        raise _refusal(error) from None
+    started = await _call(
+        mfa_enrolment.start_enrolment,
+        request,
+        caller,
+        hashes=True,
+        password=body.password,
+    )
     return TotpEnrolment(secret=started.secret, otpauth_uri=started.otpauth_uri)
 
 
@@ -133,17 +147,13 @@ async def start_totp(request: Request, body: MfaPassword, caller: Caller) -> Tot
 async def confirm_totp(request: Request, body: MfaCode, caller: Caller) -> RecoveryCodes:
     """The first code from the app turns 2FA on; the answer has the ten recovery codes, once.
     A security email goes to the account's address."""
-    assert caller.user.id is not None
-    try:
-        codes = await db.run(
-            mfa_enrolment.confirm_enrolment,
-            executor=None,
-            user_id=caller.user.id,
-            code=_code(body.code),
-            **_who(request),
-        )
-    except accounts.AccountError as error:
-        raise _refusal(error) from None
+    codes = await _call(
+        mfa_enrolment.confirm_enrolment,
+        request,
+        caller,
+        hashes=False,
+        code=_code(body.code),
+    )
     return RecoveryCodes(recovery_codes=codes)
 
 
@@ -154,17 +164,13 @@ async def confirm_totp(request: Request, body: MfaCode, caller: Caller) -> Recov
 )
 async def new_recovery_codes(request: Request, body: MfaPassword, caller: Caller) -> RecoveryCodes:
     """Ten new recovery codes, shown once; every code of the old set stops working."""
-    assert caller.user.id is not None
-    try:
-        codes = await db.run(
-            mfa_enrolment.regenerate_recovery_codes,
-            executor=workers.sign_in_pool(),
-            user_id=caller.user.id,
-            password=body.password,
-            **_who(request),
-        )
-    except accounts.AccountError as error:
-        raise _refusal(error) from None
+    codes = await _call(
+        mfa_enrolment.regenerate_recovery_codes,
+        request,
+        caller,
+        hashes=True,
+        password=body.password,
+    )
     return RecoveryCodes(recovery_codes=codes)
 
 
@@ -183,16 +189,12 @@ async def new_recovery_codes(request: Request, body: MfaPassword, caller: Caller
 async def disable_totp(request: Request, body: MfaDisable, caller: Caller) -> Response:
     """Turn 2FA off with the password and a current code or a recovery code; the secret and
     the recovery codes are deleted, and a security email goes to the account's address."""
-    assert caller.user.id is not None
-    try:
-        await db.run(
-            mfa_enrolment.disable,
-            executor=workers.sign_in_pool(),
-            user_id=caller.user.id,
-            password=body.password,
-            code=_code(body.code),
-            **_who(request),
-        )
-    except accounts.AccountError as error:
-        raise _refusal(error) from None
+    await _call(
+        mfa_enrolment.disable,
+        request,
+        caller,
+        hashes=True,
+        password=body.password,
+        code=_code(body.code),
+    )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
