@@ -10,6 +10,7 @@ from nfp_app.api import (
     health,
     me,
     mfa,
+    passkey_auth,
     passkeys,
     password,
     session_cookie,
@@ -35,7 +36,7 @@ def create_api() -> FastAPI:
     api.include_router(token.router)
     api.include_router(me.router)
     api.include_router(mfa.router)
-    api.include_router(passkeys.router)
+    api.include_router(passkey_auth.router)
     api.include_router(passkeys.mine)
     api.include_router(users.router)
     api.include_router(audit_events.router)
@@ -43,5 +44,5 @@ def create_api() -> FastAPI:
     api.include_router(password.router)
     api.include_router(session_cookie.router)
     api.include_router(session_cookie.well_known)
-    api.include_router(passkeys.well_known)
+    api.include_router(passkey_auth.well_known)
     return api
