@@ -372,3 +372,42 @@ def test_someone_elses_passkey_cannot_be_renamed_or_removed(session: Session, us
         session=session, user=bob, passkey_id=view.id, now=now
     ) == Refused(passkey_manage.NOT_FOUND)
     assert passkey_manage.list_passkeys(session=session, user=user)[0].name == "Laptop"
+
+
+@pytest.mark.parametrize(
+    "credential",
+    [
+        {},
+        {"id": "\x00"},
+        {"id": "abc", "response": "x"},
+        {"id": 7, "rawId": [], "response": {"clientDataJSON": None}},
+        {"id": "QUJD", "rawId": "QUJD", "type": "public-key", "response": {"userHandle": "\ud800"}},
+    ],
+)
+def test_malformed_input_is_refused_not_raised(
+    session: Session, user: User, credential: dict[str, Any]
+) -> None:
+    authenticator = SoftAuthenticator(origin=ORIGIN)
+    register(session, user, authenticator)
+    for handle in ("\ud800", "x" * 10_000, begin_signin(session).handle):
+        assert isinstance(sign_in(session, handle, credential), Refused)
+    ceremony = passkey_ceremonies.begin_registration(session=session, user=user, now=utcnow())
+    refused = passkey_ceremonies.finish_registration(
+        session=session,
+        user=user,
+        handle=ceremony.handle,
+        credential=credential,
+        name="\ud800",
+        now=utcnow(),
+    )
+    assert isinstance(refused, Refused)
+    ceremony = passkey_ceremonies.begin_registration(session=session, user=user, now=utcnow())
+    refused = passkey_ceremonies.finish_registration(
+        session=session,
+        user=user,
+        handle=ceremony.handle,
+        credential=credential,
+        name="",
+        now=utcnow(),
+    )
+    assert isinstance(refused, Refused)
