@@ -18,6 +18,12 @@ from nfp_app.services.signin import open_browser_session
 from nfp_app.services.signin_results import SignedIn
 
 
+def can_use_passkey(*, session: Session, challenge: str, now: dt.datetime) -> bool:
+    """Whether /login/verify may offer "Use a passkey": the challenge is live, the user has one."""
+    found = mfa_challenges.find(session=session, token=challenge, channel="browser", now=now)
+    return found is not None and bool(credentials_of(session=session, user=found[1]))
+
+
 def begin_second_factor(
     *, session: Session, challenge: str, now: dt.datetime
 ) -> Ceremony | ChallengeInvalid:

@@ -20,7 +20,11 @@ from nfp_app.services import (
 from nfp_app.services.mfa_signin import ChallengeInvalid
 from nfp_app.services.passkey_manage import has_passkeys
 from nfp_app.services.passkey_results import EXPIRED, NOT_VERIFIED, Ceremony, Refused
-from nfp_app.services.passkey_second_factor import begin_second_factor, complete_second_factor
+from nfp_app.services.passkey_second_factor import (
+    begin_second_factor,
+    can_use_passkey,
+    complete_second_factor,
+)
 from nfp_app.services.passkey_verify import check_assertion
 from nfp_app.services.signin import open_browser_session
 from nfp_app.services.signin_results import SignedIn, Unverified
@@ -29,6 +33,7 @@ __all__ = [
     "ChallengeInvalid",
     "begin_second_factor",
     "begin_signin",
+    "can_use_passkey",
     "complete_second_factor",
     "has_passkeys",
     "sign_in_for_token",

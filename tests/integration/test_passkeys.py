@@ -303,6 +303,7 @@ def test_a_passkey_answers_the_second_step_instead_of_a_code(
     session.commit()
     assert isinstance(pending, signin.SecondFactorRequired)
     now = utcnow()
+    assert passkey_signin.can_use_passkey(session=session, challenge=pending.challenge, now=now)
 
     ceremony = passkey_signin.begin_second_factor(
         session=session, challenge=pending.challenge, now=now
@@ -329,6 +330,7 @@ def test_a_passkey_answers_the_second_step_instead_of_a_code(
         session=session, challenge=pending.challenge, now=now
     )
     assert isinstance(again, passkey_signin.ChallengeInvalid)
+    assert not passkey_signin.can_use_passkey(session=session, challenge=pending.challenge, now=now)
     assert [row.detail for row in events(session, "mfa_verify")][-1].startswith("sign-in: passkey")
 
 
@@ -411,3 +413,20 @@ def test_malformed_input_is_refused_not_raised(
         now=utcnow(),
     )
     assert isinstance(refused, Refused)
+
+
+def test_the_second_step_offers_no_passkey_to_an_account_without_one(
+    session: Session, user: User, engine: sa.Engine
+) -> None:
+    assert user.id is not None
+    enable_mfa(engine, user.id, PASSWORD)
+    pending = signin.sign_in(
+        session=session, username="alice", password=PASSWORD, persistent=False, binding=BINDING
+    )
+    assert isinstance(pending, signin.SecondFactorRequired)
+    now = utcnow()
+    assert not passkey_signin.can_use_passkey(session=session, challenge=pending.challenge, now=now)
+    refused = passkey_signin.begin_second_factor(
+        session=session, challenge=pending.challenge, now=now
+    )
+    assert isinstance(refused, passkey_signin.ChallengeInvalid)
