@@ -128,7 +128,7 @@ def _note_view(note: rx.vars.ObjectVar[NoteRow]) -> rx.Component:
         rx.checkbox(
             "Done",
             checked=note.completed,
-            on_change=lambda checked: NotesState.set_completed(note.id, checked),
+            on_change=lambda checked: NotesState.tick(note.id, checked),
             class_name="note-done",
         ),
         rx.text(

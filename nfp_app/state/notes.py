@@ -130,7 +130,7 @@ class NotesState(AuthState):
         return [rx.set_value(ADD_FIELD, ""), rx.set_focus(ADD_FIELD)]
 
     @rx.event
-    async def set_completed(self, note_id: int, completed: bool):
+    async def tick(self, note_id: int, completed: bool):
         """Tick a note off, or open it again."""
         owner = await self._owner()
         if owner is None:

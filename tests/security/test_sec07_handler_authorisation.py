@@ -163,7 +163,7 @@ def test_sec07_handlers_are_the_expected_ones() -> None:
         ("NotesState", "delete"),
         ("NotesState", "forget_undo"),
         ("NotesState", "open_page"),
-        ("NotesState", "set_completed"),
+        ("NotesState", "tick"),
         ("NotesState", "show_more"),
         ("NotesState", "undo_delete"),
         ("NoteEditState", "cancel_edit"),
