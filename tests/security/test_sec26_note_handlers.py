@@ -1,4 +1,4 @@
-"""SEC-25: the /notes handlers, called over a raw socket with another user's note id, change
+"""SEC-26: the /notes handlers, called over a raw socket with another user's note id, change
 nothing and show nothing of it.
 
 The handlers are collected from the app (NotesState, NoteEditState), so a new one must be
@@ -29,9 +29,9 @@ from tests.support.reflex_socket import ReflexSocket, handler, reflex_socket, si
 pytestmark = [pytest.mark.security, pytest.mark.postgres]
 
 NOTE_STATES: tuple[type[BaseState], ...] = (NotesState, NoteEditState)
-VICTIM_TEXT = "victim's private note 25"
-OWN_TEXT = "intruder's own note 25"
-SECOND_TEXT = "victim's ticked note 25"
+VICTIM_TEXT = "victim's private note 26"
+OWN_TEXT = "intruder's own note 26"
+SECOND_TEXT = "victim's ticked note 26"
 
 
 def note_handlers() -> list[tuple[type[BaseState], str]]:
@@ -74,7 +74,7 @@ def _call_everything(socket: ReflexSocket, victim_note: int) -> None:
     assert socket.sync(limit=60), "the server closed the connection"
 
 
-def test_sec25_every_note_handler_is_known() -> None:
+def test_sec26_every_note_handler_is_known() -> None:
     """The notes handlers are the ones this test knows how to call."""
     handlers = note_handlers()
     assert {state for state, _ in handlers} == set(NOTE_STATES)
@@ -82,9 +82,9 @@ def test_sec25_every_note_handler_is_known() -> None:
         _arguments(state, name, 1)
 
 
-def test_sec25_another_users_note_ids_change_nothing(live_app: LiveApp) -> None:
+def test_sec26_another_users_note_ids_change_nothing(live_app: LiveApp) -> None:
     engine = db.engine_for(live_app.database_url)
-    victim, intruder = unique_name("own25"), unique_name("int25")
+    victim, intruder = unique_name("own26"), unique_name("int26")
     create_user(live_app, victim)
     create_user(live_app, intruder)
     with db.session_scope(engine) as session:
