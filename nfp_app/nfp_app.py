@@ -38,8 +38,8 @@ class NfpApp(AppWithOuterMiddleware):
     """The app, wrapped in the ASGI middleware below."""
 
     # Outside Reflex's own top-level app, so that every response passes them all, Reflex's 404s
-    # included. Innermost first: /notes served as a page beside the /notes/ API (before any
-    # routing); the scheme a trusted proxy reports, for every URL built inside;
+    # included. Innermost first: /notes/ is the page for browsers and the API for the rest
+    # (before any routing); the scheme a trusted proxy reports, for every URL built inside;
     # the guard; the headers, so the guard's own answers carry them too; X-Served-By (when on);
     # the request log, outermost, so it times and logs every answer with its request id.
     outer_middleware = (

@@ -1,14 +1,15 @@
-"""ASGI middleware serving a page whose path a REST resource shares (/notes beside /notes/).
+"""ASGI middleware: a page and a REST resource on one path (/notes/), told apart by the request.
 
-In production Reflex serves each prerendered page from its folder, `<page>/index.html`, and
-answers `/notes` with a redirect to `/notes/`. The REST routes win over the pages, so that
-redirect would land on the API (401 for a browser). The page is also built as `<page>.html`:
-a GET of the exact page path is served from that file instead, and the browser stays at
-`/notes`. `/notes/` and everything below it stay the API's.
+In production Reflex serves each prerendered page from its folder: `/notes` redirects to
+`/notes/`, and the page's links and router work on that path. The REST routes win over the
+pages, so `/notes/` would always be the API's. A browser loading the page asks for HTML and
+sends no bearer token; such a GET is served the page (Reflex also builds it as `notes.html`).
+Every other request (a token, or no HTML asked for: curl, httpx, fetch) reaches the API.
 """
 
 from __future__ import annotations
 
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from nfp_app import routes
@@ -17,22 +18,29 @@ from nfp_app import routes
 PAGES_BESIDE_API = frozenset({routes.NOTES})
 
 
-def page_file_path(path: str, method: str) -> str | None:
+def page_file_path(path: str, method: str, headers: Headers) -> str | None:
     """The built page file to serve for this request, or None to leave it as it is."""
-    if method in ("GET", "HEAD") and path in PAGES_BESIDE_API:
-        return f"{path}.html"
+    page = path.removesuffix("/")
+    if (
+        path.endswith("/")
+        and page in PAGES_BESIDE_API
+        and method in ("GET", "HEAD")
+        and "authorization" not in headers
+        and "text/html" in headers.get("accept", "")
+    ):
+        return f"{page}.html"
     return None
 
 
 class PagesBesideApiMiddleware:
-    """Serves `/notes` (a page) from its built file rather than redirecting to `/notes/`."""
+    """Serves the page at `/notes/` to browsers, and the REST resource to everyone else."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            served = page_file_path(scope["path"], scope["method"])
+            served = page_file_path(scope["path"], scope["method"], Headers(scope=scope))
             if served is not None:
                 scope = {**scope, "path": served, "raw_path": served.encode()}
         await self.app(scope, receive, send)

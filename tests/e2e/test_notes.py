@@ -149,8 +149,13 @@ def test_anonymous_visitor_is_sent_to_login_and_sees_nothing(page: Page, live_ap
     create_user(live_app, username)
     secret = f"never shown {username}"
     _add_stored(live_app, username, secret)
-    raw = httpx.get(live_app.url(routes.NOTES), follow_redirects=True, timeout=10)
+    # A browser asking for the page gets it (prerendered, with nothing of a note); a client
+    # asking for no HTML gets the REST resource at the same path.
+    html = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    raw = httpx.get(live_app.url(routes.NOTES), headers=html, follow_redirects=True, timeout=10)
     assert raw.status_code == 200
+    assert raw.headers["content-type"].startswith("text/html")
+    assert httpx.get(live_app.url(f"{routes.NOTES}/"), timeout=10).status_code == 401
     assert "session-check" in raw.text
     assert "note-add" not in raw.text
 

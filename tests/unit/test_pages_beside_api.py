@@ -1,27 +1,34 @@
-"""/notes is a page and /notes/ the REST resource: the page path is served from its file."""
+"""/notes/ is a page for browsers and the REST resource for API clients."""
 
 from __future__ import annotations
 
-from nfp_app import routes
+from starlette.datastructures import Headers
+
 from nfp_app.api import create_api
 from nfp_app.infra.pages_beside_api import PAGES_BESIDE_API, page_file_path
 from nfp_app.pages import PAGES
 
-
-def test_the_page_path_is_served_from_the_built_page_file() -> None:
-    assert page_file_path(routes.NOTES, "GET") == "/notes.html"
-    assert page_file_path(routes.NOTES, "HEAD") == "/notes.html"
+BROWSER = Headers({"accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
 
 
-def test_everything_else_is_left_alone() -> None:
-    for path, method in (
-        ("/notes/", "GET"),
-        ("/notes/1", "GET"),
-        ("/notes", "POST"),
-        ("/account", "GET"),
-        ("/notesx", "GET"),
+def test_a_browser_loading_the_page_gets_the_built_page() -> None:
+    assert page_file_path("/notes/", "GET", BROWSER) == "/notes.html"
+    assert page_file_path("/notes/", "HEAD", BROWSER) == "/notes.html"
+
+
+def test_api_clients_reach_the_api() -> None:
+    with_token = Headers({**BROWSER, "authorization": "Bearer x"})
+    for path, method, headers in (
+        ("/notes/", "GET", Headers({"accept": "*/*"})),
+        ("/notes/", "GET", Headers({"accept": "application/json"})),
+        ("/notes/", "GET", Headers({})),
+        ("/notes/", "GET", with_token),
+        ("/notes/", "POST", BROWSER),
+        ("/notes/1", "GET", BROWSER),
+        ("/notes", "GET", BROWSER),  # Reflex's own redirect to /notes/
+        ("/account/", "GET", BROWSER),
     ):
-        assert page_file_path(path, method) is None
+        assert page_file_path(path, method, headers) is None, (path, method, headers)
 
 
 def test_each_such_page_is_a_page_and_an_api_prefix() -> None:
@@ -30,6 +37,6 @@ def test_each_such_page_is_a_page_and_an_api_prefix() -> None:
     shared = {
         page.route
         for page in PAGES
-        if any(path.startswith(f"{page.route}/") for path in api_paths) and page.route != "/"
+        if page.route != "/" and any(path.startswith(f"{page.route}/") for path in api_paths)
     }
     assert shared == PAGES_BESIDE_API
