@@ -12,7 +12,7 @@ from nfp_app import routes
 from nfp_app.infra import db
 from nfp_app.models import MAX_ROW_ID
 from nfp_app.pages import PAGES
-from nfp_app.services import accounts
+from nfp_app.services import accounts, notes
 from tests.support.accounts import PASSWORD, create_user, make_admin, unique_name
 from tests.support.axe import Audit
 from tests.support.live_app import LiveApp
@@ -178,6 +178,9 @@ def test_console_pages(page: Page, live_app: LiveApp, override: Override) -> Non
         assert found.id is not None
         target_id = found.id
     enable_mfa(engine, target_id, PASSWORD)
+    with db.session_scope(engine) as session:
+        for text in ("first note", "second note"):
+            notes.create_note(session=session, owner_id=target_id, text=text)
     login(page, live_app, admin)
     expect(page.locator("#sign-in-chart")).to_be_visible()
     audit.check(page, "/admin (administrator)")
@@ -206,6 +209,9 @@ def test_console_pages(page: Page, live_app: LiveApp, override: Override) -> Non
     expect(page.locator("#user-detail-heading")).to_have_text(target)
     audit.check(page, "/admin/users/<id>")
     expect(page.locator("#user-detail-mfa")).to_have_text("On")
+    # The console counts the account's notes and never shows their text.
+    expect(page.locator("#user-detail-notes")).to_have_text("2")
+    expect(page.get_by_text("first note")).to_have_count(0)
     page.click("#user-action-disable")
     expect(page.locator("#reason-input")).to_be_visible()
     audit.check(page, "/admin/users/<id> (reason dialog)")
