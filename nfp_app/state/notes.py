@@ -66,8 +66,10 @@ class NotesState(AuthState):
     async def _load(self, owner_id: int, *, more: bool = False) -> None:
         """The first page under the filter, or (`more`) the next one added below."""
         cursor = self._next_cursor if more else None
+        # A reload after an action keeps as many notes on screen as "Show more" had added.
+        size = PAGE_SIZE if more else min(max(PAGE_SIZE, len(self._notes)), notes.MAX_PAGE_SIZE)
         page = await db.run(
-            notes.list_notes, owner_id=owner_id, show=self.show, limit=PAGE_SIZE, cursor=cursor
+            notes.list_notes, owner_id=owner_id, show=self.show, limit=size, cursor=cursor
         )
         rows = [note_row(note) for note in page.notes]
         self._notes = [*self._notes, *rows] if more else rows

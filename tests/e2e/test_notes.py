@@ -14,6 +14,7 @@ from nfp_app import routes
 from nfp_app.infra import db
 from nfp_app.models import Note
 from nfp_app.services import accounts, notes
+from nfp_app.state.notes import PAGE_SIZE
 from tests.support.accounts import create_user, unique_name
 from tests.support.live_app import LiveApp
 from tests.support.ui import (
@@ -166,3 +167,25 @@ def test_anonymous_visitor_is_sent_to_login_and_sees_nothing(page: Page, live_ap
     seen = sampled(page)
     assert seen.frames > 2, "the frame sampler did not run"
     assert seen.leaks == []
+
+
+def test_show_more_adds_the_older_notes(page: Page, live_app: LiveApp) -> None:
+    username = unique_name("nmore")
+    create_user(live_app, username)
+    for n in range(PAGE_SIZE + 1):
+        _add_stored(live_app, username, f"note number {n}")
+    login(page, live_app, username)
+    open_notes(page)
+    rows = page.locator("li.note")
+    expect(rows).to_have_count(PAGE_SIZE)
+    expect(rows.first).to_contain_text(f"note number {PAGE_SIZE}")
+    page.click("#notes-more")
+    expect(rows).to_have_count(PAGE_SIZE + 1)
+    expect(rows.last).to_contain_text("note number 0")
+    expect(page.locator("#notes-more")).to_have_count(0)
+    # An action reloads the list without losing the notes "Show more" added.
+    note_row(page, "note number 0").get_by_role("checkbox").click()
+    expect(note_row(page, "note number 0").get_by_role("checkbox")).to_have_attribute(
+        "aria-checked", "true"
+    )
+    expect(rows).to_have_count(PAGE_SIZE + 1)
