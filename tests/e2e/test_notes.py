@@ -141,6 +141,12 @@ def test_a_second_user_sees_none_of_the_first_users_notes(
     open_notes(other)
     add_note(other, "second user's own")
     expect(other.locator("li.note")).to_have_count(1)
+    # A note added elsewhere (REST, another tab) shows up at the tab's next action.
+    _add_stored(live_app, second, "added elsewhere")
+    other.click("#filter-all")
+    expect(other.locator("li.note .note-text")).to_have_text(
+        ["added elsewhere", "second user's own"]
+    )
     assert secret not in other.content()
     assert not [frame for frame in socket_frames(other) if secret in frame]
 
