@@ -9,6 +9,7 @@ from nfp_app.components.error_page import error_fallback
 from nfp_app.infra import db
 from nfp_app.infra.forwarded_scheme import ForwardedSchemeMiddleware
 from nfp_app.infra.logs import configure_logging
+from nfp_app.infra.pages_beside_api import PagesBesideApiMiddleware
 from nfp_app.infra.request_guard import RequestGuardMiddleware
 from nfp_app.infra.request_log import RequestLogMiddleware
 from nfp_app.infra.security_headers import SecurityHeadersMiddleware
@@ -37,10 +38,12 @@ class NfpApp(AppWithOuterMiddleware):
     """The app, wrapped in the ASGI middleware below."""
 
     # Outside Reflex's own top-level app, so that every response passes them all, Reflex's 404s
-    # included. Innermost first: the scheme a trusted proxy reports, for every URL built inside;
+    # included. Innermost first: /notes/ is the page for browsers and the API for the rest
+    # (before any routing); the scheme a trusted proxy reports, for every URL built inside;
     # the guard; the headers, so the guard's own answers carry them too; X-Served-By (when on);
     # the request log, outermost, so it times and logs every answer with its request id.
     outer_middleware = (
+        PagesBesideApiMiddleware,
         ForwardedSchemeMiddleware,
         RequestGuardMiddleware,
         SecurityHeadersMiddleware,

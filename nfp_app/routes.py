@@ -11,6 +11,8 @@ LOGIN_VERIFY = "/login/verify"
 SIGNUP = "/signup"
 ADMIN = "/admin"
 ACCOUNT = "/account"
+# The signed-in user's own notes (the worked example of a protected feature).
+NOTES = "/notes"
 # Where MFA_REQUIRED_FOR_ADMINS sends an administrator without 2FA (the policy's callout).
 MFA_REQUIRED = f"{ACCOUNT}?notice=mfa-required"
 # The administrators' console: the overview is ADMIN itself.

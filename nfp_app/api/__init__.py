@@ -10,6 +10,7 @@ from nfp_app.api import (
     health,
     me,
     mfa,
+    notes,
     passkey_auth,
     passkeys,
     password,
@@ -42,6 +43,7 @@ def create_api() -> FastAPI:
     api.include_router(audit_events.router)
     api.include_router(user_actions.router)
     api.include_router(password.router)
+    api.include_router(notes.router)
     api.include_router(session_cookie.router)
     api.include_router(session_cookie.well_known)
     api.include_router(passkey_auth.well_known)

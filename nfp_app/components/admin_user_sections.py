@@ -65,6 +65,7 @@ def profile_card() -> rx.Component:
                 rx.cond(account.mfa_enabled, "On", "Off"),  # type: ignore[union-attr]
                 "user-detail-mfa",
             ),
+            detail_item("Notes", account.notes.to_string(), "user-detail-notes"),  # type: ignore[union-attr]
         ),
         action_bar(),
         section_id="user-detail",

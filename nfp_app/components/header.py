@@ -53,11 +53,13 @@ def logout_form() -> rx.Component:
 
 
 def user_menu() -> rx.Component:
-    """The signed-in user's links: the console, the account page, the name and "Log out"."""
+    """The signed-in user's links: the console, the account page, the notes, the name and
+    "Log out"."""
     return rx.el.nav(
         rx.hstack(
             rx.link("Home", href=routes.ADMIN, id="nav-home", size="2"),
             rx.link("Account", href=routes.ACCOUNT, id="nav-account", size="2"),
+            rx.link("Notes", href=routes.NOTES, id="nav-notes", size="2"),
             rx.text(
                 AuthState.user.username,  # type: ignore[union-attr]
                 id="nav-username",

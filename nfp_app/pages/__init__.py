@@ -20,6 +20,7 @@ from nfp_app.pages.home import home_page
 from nfp_app.pages.login import login_page
 from nfp_app.pages.login_verify import login_verify_page
 from nfp_app.pages.not_found import not_found_page
+from nfp_app.pages.notes import notes_page
 from nfp_app.pages.reset_password import reset_password_page
 from nfp_app.pages.signup import signup_page
 from nfp_app.state.account import AccountState
@@ -33,6 +34,8 @@ from nfp_app.state.auth import AuthState
 from nfp_app.state.forgot_password import ForgotPasswordState
 from nfp_app.state.login import LoginState
 from nfp_app.state.login_verify import LoginVerifyState
+from nfp_app.state.note_edit import NoteEditState
+from nfp_app.state.notes import NotesState
 from nfp_app.state.reset_password import ResetPasswordState
 from nfp_app.state.signup import SignupState
 from nfp_app.state.verify_email import VerifyEmailState
@@ -74,6 +77,7 @@ PAGES = (
         "Your account",
         [AccountState.open_page, AccountPasswordState.open_page, AccountMfaState.open_page],
     ),
+    Page(notes_page, routes.NOTES, "Your notes", [NotesState.open_page, NoteEditState.open_page]),
     Page(
         forgot_password_page,
         routes.FORGOT_PASSWORD,

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from nfp_app.models import MAX_ROW_ID, AuthEvent, AuthSession, User, utcnow
 from nfp_app.security.user_agents import describe_device
-from nfp_app.services import auth_sessions, mfa_store
+from nfp_app.services import auth_sessions, mfa_store, notes
 from nfp_app.services.accounts import UserNotFoundError
 
 EVENTS_SHOWN = 20
@@ -29,6 +29,8 @@ class UserProfile:
     last_login_at: dt.datetime | None
     password_changed_at: dt.datetime
     mfa_enabled: bool = False
+    # How many notes the account has: the console shows the number, never the text.
+    notes: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +88,7 @@ def _profile(session: Session, user: User) -> UserProfile:
         last_login_at=user.last_login_at,
         password_changed_at=user.password_changed_at,
         mfa_enabled=mfa_store.is_enabled(session, user),
+        notes=notes.count_notes(session=session, owner_id=user.id),
     )
 
 

@@ -23,6 +23,7 @@ class ProfileView:
     last_sign_in: str
     password_changed: str
     mfa_enabled: bool
+    notes: int = 0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,6 +63,7 @@ def profile_view(profile: UserProfile) -> ProfileView:
         last_sign_in=format_time(profile.last_login_at),
         password_changed=format_time(profile.password_changed_at),
         mfa_enabled=profile.mfa_enabled,
+        notes=profile.notes,
     )
 
 

@@ -12,7 +12,7 @@ from nfp_app import routes
 from nfp_app.infra import db
 from nfp_app.models import MAX_ROW_ID
 from nfp_app.pages import PAGES
-from nfp_app.services import accounts
+from nfp_app.services import accounts, notes
 from tests.support.accounts import PASSWORD, create_user, make_admin, unique_name
 from tests.support.axe import Audit
 from tests.support.live_app import LiveApp
@@ -145,6 +145,21 @@ def test_signed_in_pages_of_an_ordinary_user(page: Page, live_app: LiveApp) -> N
     page.click("#mfa-codes-saved")
     expect(page.locator("#recovery-codes")).to_have_count(0)
     audit.check(page, "/account (2FA on)")
+
+    goto_ready(page, live_app.url(routes.NOTES))
+    expect(page.locator("#notes-empty")).to_be_visible()
+    audit.check(page, "/notes (no notes)")
+    page.fill("#note-text", "An accessible note")
+    page.click("#note-add")
+    expect(page.locator("li.note")).to_have_count(1)
+    audit.check(page, "/notes")
+    page.click("li.note .note-edit")
+    expect(page.locator("#edit-text")).to_be_focused()
+    audit.check(page, "/notes (editing)")
+    page.click("#note-cancel")
+    page.click("li.note .note-delete")
+    expect(page.locator("#note-undo")).to_be_visible()
+    audit.check(page, "/notes (undo offered)")
     audit.assert_clean()
 
 
@@ -163,6 +178,9 @@ def test_console_pages(page: Page, live_app: LiveApp, override: Override) -> Non
         assert found.id is not None
         target_id = found.id
     enable_mfa(engine, target_id, PASSWORD)
+    with db.session_scope(engine) as session:
+        for text in ("first note", "second note"):
+            notes.create_note(session=session, owner_id=target_id, text=text)
     login(page, live_app, admin)
     expect(page.locator("#sign-in-chart")).to_be_visible()
     audit.check(page, "/admin (administrator)")
@@ -191,6 +209,9 @@ def test_console_pages(page: Page, live_app: LiveApp, override: Override) -> Non
     expect(page.locator("#user-detail-heading")).to_have_text(target)
     audit.check(page, "/admin/users/<id>")
     expect(page.locator("#user-detail-mfa")).to_have_text("On")
+    # The console counts the account's notes and never shows their text.
+    expect(page.locator("#user-detail-notes")).to_have_text("2")
+    expect(page.get_by_text("first note")).to_have_count(0)
     page.click("#user-action-disable")
     expect(page.locator("#reason-input")).to_be_visible()
     audit.check(page, "/admin/users/<id> (reason dialog)")
@@ -232,4 +253,9 @@ def test_phone_width(new_context: ContextFactory, live_app: LiveApp) -> None:
     audit.check(page, "/admin/audit (phone)")
     goto_ready(page, live_app.url(routes.ACCOUNT))
     audit.check(page, "/account (phone)")
+    goto_ready(page, live_app.url(routes.NOTES))
+    page.fill("#note-text", "A note on a phone")
+    page.click("#note-add")
+    expect(page.locator("li.note")).to_have_count(1)
+    audit.check(page, "/notes (phone)")
     audit.assert_clean()

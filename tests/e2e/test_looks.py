@@ -108,6 +108,7 @@ def test_no_page_scrolls_sideways_on_a_phone(
         (routes.ADMIN_USERS, "#users-table tbody tr"),
         (f"/admin/users/{_user_id(live_app, member)}", "#user-events"),
         (routes.ADMIN_AUDIT, "#audit-table tbody tr"),
+        (routes.NOTES, "#note-add-form"),
     ):
         _no_sideways_scroll(page, live_app.url(path), ready)
         expect(page.locator("#user-menu #logout")).to_be_visible()

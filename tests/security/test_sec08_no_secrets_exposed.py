@@ -48,7 +48,15 @@ from tests.support.ui import (
 pytestmark = [pytest.mark.security, pytest.mark.postgres]
 
 # Names of server-only fields and columns, which nothing built for the browser may mention.
-SERVER_ONLY = ("hashed_password", "secret_hash", "handoff_hash", "_session_id", "_checked_by")
+SERVER_ONLY = (
+    "hashed_password",
+    "secret_hash",
+    "handoff_hash",
+    "_session_id",
+    "_checked_by",
+    "_notes",
+    "_deleted",
+)
 DEVICE_COOKIE = "nfp_session_device"
 
 

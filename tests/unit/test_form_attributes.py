@@ -16,6 +16,7 @@ from nfp_app.pages.admin_users import admin_users_page
 from nfp_app.pages.forgot_password import forgot_password_page
 from nfp_app.pages.login import login_page
 from nfp_app.pages.login_verify import login_verify_page
+from nfp_app.pages.notes import notes_page
 from nfp_app.pages.reset_password import reset_password_page
 from nfp_app.pages.signup import signup_page
 
@@ -47,6 +48,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "off_code": "one-time-code",
     },
     "users": {"user-search": "off", "reason-input": "off"},
+    "notes": {"note-text": "off", "edit-text": "off"},
     "user": {"reason-input": "off"},
     "audit": {
         "audit-user": "off",
@@ -65,6 +67,7 @@ PAGES: dict[str, Callable[[], rx.Component]] = {
     "users": admin_users_page,
     "user": admin_user_page,
     "audit": admin_audit_page,
+    "notes": notes_page,
 }
 INPUT_CLASSES = {"TextFieldRoot", "TextArea", "Input"}
 
