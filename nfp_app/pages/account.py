@@ -6,6 +6,7 @@ import reflex as rx
 
 from nfp_app.components.account_forms import delete_section, email_section, password_section
 from nfp_app.components.account_mfa import mfa_section
+from nfp_app.components.account_passkeys import passkeys_section
 from nfp_app.components.account_tables import events_section, profile_section, sessions_section
 from nfp_app.components.layout import signed_in_frame
 from nfp_app.components.mfa_required_callout import mfa_required_callout
@@ -20,6 +21,7 @@ def account_page() -> rx.Component:
             profile_section(),
             email_section(),
             password_section(),
+            passkeys_section(),
             mfa_section(),
             sessions_section(),
             events_section(),
