@@ -52,6 +52,8 @@ def upgrade() -> None:
         sa.Column("purpose", sa.String(length=16), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=True),
         sa.Column("user_handle", sa.String(length=88), nullable=False),
+        sa.Column("pending_username", sa.String(length=150), nullable=False),
+        sa.Column("pending_email", sa.String(length=320), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),

@@ -49,7 +49,7 @@ class WebauthnChallenge(SQLModel, table=True):
     handle_hash: str = Field(max_length=64, unique=True)
     # base64url of the random challenge bytes sent to the browser.
     challenge: str = Field(max_length=128)
-    # "register", "signin", "second_factor" or "signup": each verifies only its own.
+    # "register", "signin", "second_factor", "reauth" or "signup": each verifies only its own.
     purpose: str = Field(max_length=16)
     # Whom the ceremony is for; None for a username-less passkey sign-in or a signup.
     user_id: int | None = Field(
@@ -60,6 +60,9 @@ class WebauthnChallenge(SQLModel, table=True):
     )
     # The WebAuthn user.id offered in a registration (base64url).
     user_handle: str = Field(default="", max_length=88)
+    # A passkey signup remembers the account it will create here, never taken from the client.
+    pending_username: str = Field(default="", max_length=150)
+    pending_email: str = Field(default="", max_length=320)
     created_at: dt.datetime = Field(default_factory=utcnow, sa_column=timestamp(nullable=False))
     expires_at: dt.datetime = Field(sa_column=timestamp(nullable=False))
     used_at: dt.datetime | None = Field(default=None, sa_column=timestamp(nullable=True))

@@ -59,6 +59,11 @@ def hash_for(password: str) -> str:
     return passwords.hash_password(password, rounds=_rounds())
 
 
+def has_password(user: User) -> bool:
+    """Whether the account has a password; a passkey-only account stores "" instead of a hash."""
+    return user.hashed_password != ""
+
+
 def find_by_username(*, session: Session, username: str) -> User | None:
     """The account whose normalised username matches, if any."""
     key = policy.normalize_username(username)
@@ -94,16 +99,54 @@ def create_user(
     secret = policy.check_password(
         password, username=name, email=address, min_length=get_settings().password_min_length
     )
+    _ensure_free(session, name, address)
+    user = _insert_user(
+        session,
+        name,
+        address,
+        hashed_password=passwords.hash_password(secret, rounds=_rounds()),
+        is_admin=is_admin,
+    )
+    audit.record_change(
+        session, "signup", user, actor=actor, ip=ip, note="administrator" if is_admin else ""
+    )
+    return user
+
+
+def create_passwordless_user(
+    *, session: Session, username: str, email: str | None, ip: str = ""
+) -> User:
+    """Store a new ordinary account that signs in with passkeys only (no password yet)."""
+    name = policy.check_username(username)
+    address = policy.check_email(email)
+    _ensure_free(session, name, address)
+    user = _insert_user(session, name, address, hashed_password="", is_admin=False)
+    audit.record_change(session, "signup", user, ip=ip, note="passkey")
+    return user
+
+
+def check_new_account(*, session: Session, username: str, email: str | None) -> None:
+    """Raise PolicyError or AccountError now if this username and email could not sign up."""
+    _ensure_free(session, policy.check_username(username), policy.check_email(email))
+
+
+def _ensure_free(session: Session, name: str, address: str | None) -> None:
     key = policy.normalize_username(name)
     if session.exec(select(User.id).where(User.username_key == key)).first() is not None:
         raise UsernameTakenError()
     if address is not None and _email_in_use(session, address):
         raise EmailTakenError()
+
+
+def _insert_user(
+    session: Session, name: str, address: str | None, *, hashed_password: str, is_admin: bool
+) -> User:
+    key = policy.normalize_username(name)
     user = User(
         username=name,
         username_key=key,
         email=address,
-        hashed_password=passwords.hash_password(secret, rounds=_rounds()),
+        hashed_password=hashed_password,
         is_admin=is_admin,
     )
     session.add(user)
@@ -117,9 +160,6 @@ def create_user(
         if address is not None and _email_in_use(session, address):
             raise EmailTakenError() from None
         raise
-    audit.record_change(
-        session, "signup", user, actor=actor, ip=ip, note="administrator" if is_admin else ""
-    )
     return user
 
 
@@ -136,7 +176,8 @@ def authenticate(*, session: Session, username: str, password: str) -> User | No
         return None
     candidate = policy.normalize_password(password)
     user = find_by_username(session=session, username=username)
-    if user is None:
+    if user is None or not has_password(user):
+        # A passkey-only account has no password: it costs and answers like an unknown name.
         passwords.spend_dummy_verification(candidate, rounds=rounds)
         return None
     valid, new_hash = passwords.verify_password(candidate, user.hashed_password, rounds=rounds)

@@ -35,6 +35,11 @@ Event = Literal[
     "mfa_reset",
     "mfa_recovery_codes",
     "mfa_verify",
+    # Passkeys (services/passkey_*.py).
+    "passkey_add",
+    "passkey_rename",
+    "passkey_remove",
+    "passkey_verify",
 ]
 Outcome = Literal["success", "failure", "throttled"]
 

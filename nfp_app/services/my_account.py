@@ -56,6 +56,15 @@ def confirm_password(
         raise WrongPasswordError()
 
 
+class PasswordExistsError(accounts.AccountError):
+    """The account has a password already: changing it needs the current one."""
+
+    field = "new"
+
+    def __init__(self) -> None:
+        super().__init__("This account has a password already: change it instead.")
+
+
 def _user(session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:
@@ -81,6 +90,32 @@ def change_password(
         user_id=user_id,
         password=new,
         actor=user.username,
+        ip=ip,
+        user_agent=user_agent,
+        keep_session_id=keep_session_id,
+    )
+
+
+def set_password(
+    *,
+    session: Session,
+    user: User,
+    new_password: str,
+    keep_session_id: int | None = None,
+    ip: str = "",
+    user_agent: str = "",
+) -> User:
+    """A first password for a passkey-only account; the caller re-authenticated it with a
+    passkey (passkey_ceremonies.finish_reauth). Refused when a password exists."""
+    assert user.id is not None
+    current = _user(session, user.id)
+    if accounts.has_password(current):
+        raise PasswordExistsError()
+    return account_changes.set_password(
+        session=session,
+        user_id=user.id,
+        password=new_password,
+        actor=current.username,
         ip=ip,
         user_agent=user_agent,
         keep_session_id=keep_session_id,

@@ -1,0 +1,227 @@
+"""Signing in with a passkey: alone (discoverable, user verification required, a full
+two-factor sign-in), or as the second step after a password instead of a TOTP code."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlmodel import Session
+
+from nfp_app.models import PasskeyCredential, User, WebauthnChallenge, utcnow
+from nfp_app.services import (
+    accounts,
+    audit,
+    auth_sessions,
+    bearer,
+    mfa_challenges,
+    passkey_challenges,
+    passkey_options,
+)
+from nfp_app.services.mfa_signin import ChallengeInvalid
+from nfp_app.services.passkey_manage import credentials_of, has_passkeys
+from nfp_app.services.passkey_results import EXPIRED, NOT_VERIFIED, Ceremony, Refused
+from nfp_app.services.passkey_verify import check_assertion
+from nfp_app.services.signin import open_browser_session
+from nfp_app.services.signin_results import SignedIn, Unverified
+
+__all__ = [
+    "ChallengeInvalid",
+    "begin_second_factor",
+    "begin_signin",
+    "complete_second_factor",
+    "has_passkeys",
+    "sign_in_for_token",
+    "sign_in_with_passkey",
+]
+
+
+def begin_signin(*, session: Session, now: dt.datetime) -> Ceremony:
+    """Options for a username-less sign-in: any of this site's passkeys, with UV."""
+    handle, challenge = passkey_challenges.issue(session=session, purpose="signin", now=now)
+    options = passkey_options.authentication(
+        challenge=challenge, allowed=[], user_verification="required"
+    )
+    return Ceremony(handle=handle, options=options)
+
+
+def _audit_login(
+    session: Session, user: User, outcome: audit.Outcome, ip: str, user_agent: str, detail: str
+) -> None:
+    audit.record(
+        session=session,
+        event="login",
+        outcome=outcome,
+        user_id=user.id,
+        username=user.username,
+        ip=ip,
+        user_agent=user_agent,
+        detail=detail,
+    )
+
+
+def _signer(
+    session: Session,
+    row: WebauthnChallenge | None,
+    credential: dict[str, Any],
+    *,
+    ip: str,
+    user_agent: str,
+    now: dt.datetime,
+) -> User | Unverified | Refused:
+    """The account whose passkey signed the sign-in challenge, if it may sign in."""
+    if row is None:
+        return Refused(EXPIRED)
+    checked = check_assertion(
+        session=session,
+        row=row,
+        credential=credential,
+        require_user_verification=True,
+        now=now,
+        ip=ip,
+        user_agent=user_agent,
+    )
+    if isinstance(checked, Refused):
+        return checked
+    user = session.get(User, checked.user_id)
+    assert user is not None
+    if not user.is_active:
+        # A disabled account answers like an unknown passkey, as a password sign-in does.
+        _audit_login(session, user, "failure", ip, user_agent, "passkey: account disabled")
+        return Refused(NOT_VERIFIED)
+    if accounts.needs_verification(user):
+        _audit_login(session, user, "failure", ip, user_agent, "passkey: email not verified")
+        return Unverified()
+    _audit_login(session, user, "success", ip, user_agent, f"passkey {checked.id}")
+    return user
+
+
+def sign_in_with_passkey(
+    *,
+    session: Session,
+    handle: str,
+    credential: dict[str, Any],
+    binding: str,
+    user_agent: str = "",
+    ip: str = "",
+    device_token: str = "",
+    now: dt.datetime | None = None,
+    persistent: bool = False,
+) -> SignedIn | Unverified | Refused:
+    """Open a browser session for the passkey that signed `begin_signin`'s challenge."""
+    now = now or utcnow()
+    row = passkey_challenges.claim(session=session, handle=handle, purpose="signin", now=now)
+    user = _signer(session, row, credential, ip=ip, user_agent=user_agent, now=now)
+    if not isinstance(user, User):
+        return user
+    return open_browser_session(
+        session=session,
+        user=user,
+        persistent=persistent,
+        binding=binding,
+        user_agent=user_agent,
+        ip=ip,
+        device_token=device_token,
+        now=now,
+    )
+
+
+def sign_in_for_token(
+    *,
+    session: Session,
+    handle: str,
+    credential: dict[str, Any],
+    user_agent: str = "",
+    ip: str = "",
+    now: dt.datetime | None = None,
+) -> bearer.TokenIssued | Unverified | Refused:
+    """POST /passkeys/authentication/verify: a bearer token, as POST /token gives."""
+    now = now or utcnow()
+    row = passkey_challenges.claim(session=session, handle=handle, purpose="signin", now=now)
+    user = _signer(session, row, credential, ip=ip, user_agent=user_agent, now=now)
+    if not isinstance(user, User):
+        return user
+    assert user.id is not None
+    session_id = auth_sessions.start_api_session(
+        session=session, user=user, user_agent=user_agent, ip=ip, now=now
+    )
+    return bearer.TokenIssued(bearer.issue_token(user_id=user.id, session_id=session_id, now=now))
+
+
+def begin_second_factor(
+    *, session: Session, challenge: str, now: dt.datetime
+) -> Ceremony | ChallengeInvalid:
+    """Options to answer the pending /login/verify step with one of the user's passkeys."""
+    found = mfa_challenges.find(session=session, token=challenge, channel="browser", now=now)
+    if found is None:
+        return ChallengeInvalid()
+    _, user = found
+    allowed: list[PasskeyCredential] = credentials_of(session=session, user=user)
+    if not allowed:
+        return ChallengeInvalid()
+    handle, webauthn_challenge = passkey_challenges.issue(
+        session=session, purpose="second_factor", now=now, user=user
+    )
+    options = passkey_options.authentication(
+        challenge=webauthn_challenge, allowed=allowed, user_verification="preferred"
+    )
+    return Ceremony(handle=handle, options=options)
+
+
+def complete_second_factor(
+    *,
+    session: Session,
+    challenge: str,
+    handle: str,
+    credential: dict[str, Any],
+    binding: str,
+    user_agent: str = "",
+    ip: str = "",
+    device_token: str = "",
+    now: dt.datetime | None = None,
+) -> SignedIn | ChallengeInvalid | Refused:
+    """The /login/verify step with a passkey: it redeems the pending challenge like a code."""
+    now = now or utcnow()
+    found = mfa_challenges.find(session=session, token=challenge, channel="browser", now=now)
+    if found is None:
+        return ChallengeInvalid()
+    pending, user = found
+    row = passkey_challenges.claim(
+        session=session, handle=handle, purpose="second_factor", now=now, user=user
+    )
+    if row is None:
+        return Refused(EXPIRED)
+    checked = check_assertion(
+        session=session,
+        row=row,
+        credential=credential,
+        require_user_verification=False,
+        now=now,
+        user=user,
+        ip=ip,
+        user_agent=user_agent,
+    )
+    if isinstance(checked, Refused):
+        return checked
+    if not mfa_challenges.claim(session=session, row=pending, now=now):
+        return ChallengeInvalid()
+    audit.record(
+        session=session,
+        event="mfa_verify",
+        outcome="success",
+        user_id=user.id,
+        username=user.username,
+        ip=ip,
+        user_agent=user_agent,
+        detail=f"sign-in: passkey {checked.id}",
+    )
+    return open_browser_session(
+        session=session,
+        user=user,
+        persistent=pending.persistent,
+        binding=binding,
+        user_agent=user_agent,
+        ip=ip,
+        device_token=device_token,
+        now=now,
+    )
