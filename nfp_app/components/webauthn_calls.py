@@ -77,7 +77,7 @@ def start_authentication(
 
 
 def check_support(callback: Any) -> rx.event.EventSpec:
-    """Whether the browser has WebAuthn at all (browserSupportsWebAuthn); the callback gets a bool."""
+    """Whether the browser has WebAuthn (browserSupportsWebAuthn); the callback gets a bool."""
     return rx.call_function(
         ArgsFunctionOperation.create((), _library_function("browserSupportsWebAuthn").call()),
         callback=callback,

@@ -23,7 +23,7 @@ def passkey_rows(page: Page) -> list[str]:
 
 
 def add_passkey(page: Page, name: str, *, password: str | None = PASSWORD) -> None:
-    """On /account: "Add a passkey", re-authenticate (password, or a passkey), name it, create it."""
+    """On /account: "Add a passkey", re-authenticate (password or passkey), name it, create it."""
     page.click("#add-passkey")
     if password is None:
         page.click("#passkey-reauth")
