@@ -11,7 +11,7 @@ from nfp_app.infra import db
 from nfp_app.models import User
 from tests.support.accounts import PASSWORD, create_user
 from tests.support.live_app import LiveApp
-from tests.support.ui import goto_ready, hydrations, login, login_page_ready, wait_hydrated
+from tests.support.ui import goto_ready, hydrations, login, wait_hydrated
 from tests.support.virtual_authenticator import VirtualAuthenticator, attach
 
 ADMIN_URL = re.compile(r"/admin/?$")
@@ -49,10 +49,37 @@ def account_with_passkey(
 
 
 def signed_out_login(page: Page, app: LiveApp) -> None:
-    """Forget the session (the cookies) and open /login in the same page, authenticator and all."""
+    """Forget the session (the cookies) and open /login in the same page, authenticator and all.
+
+    Chromium hands a conditional (autofill) request straight to a virtual authenticator, which
+    answers it if it may: make it wait (no presence, no user verification) before calling this
+    when the test is about the button.
+    """
     page.context.clear_cookies()
     goto_ready(page, app.url("/login"))
-    login_page_ready(page)
+
+
+# Records the `mediation` of every navigator.credentials.get() the page makes (test-only).
+MEDIATIONS = """
+(() => {
+  const get = navigator.credentials.get.bind(navigator.credentials);
+  window.__mediations = [];
+  navigator.credentials.get = (options) => {
+    window.__mediations.push(options?.mediation ?? "");
+    return get(options);
+  };
+})();
+"""
+
+
+def record_mediations(page: Page) -> None:
+    """From the next navigation on, the page records each WebAuthn request's mediation."""
+    page.add_init_script(MEDIATIONS)
+
+
+def mediations(page: Page) -> list[str]:
+    """The mediation of each WebAuthn request since the page loaded."""
+    return page.evaluate("window.__mediations ?? []")
 
 
 def signed_in_as(page: Page, username: str, before: int) -> None:
