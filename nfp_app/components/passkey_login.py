@@ -24,6 +24,7 @@ def passkey_autofill() -> rx.Component:
             on_mount=webauthn_calls.start_authentication(
                 PasskeyLoginState.options, PasskeyLoginState.finish_autofill, autofill=True
             ),
+            on_unmount=webauthn_calls.cancel_pending(),
         ),
     )
 

@@ -84,6 +84,19 @@ def check_support(callback: Any) -> rx.event.EventSpec:
     )
 
 
+def cancel_pending() -> rx.event.EventSpec:
+    """Abort the page's pending request (WebAuthnAbortService.cancelCeremony), e.g. autofill's.
+
+    A conditional request outlives its input otherwise: after the password step the page
+    moves on, and the request would still answer a later touch of the authenticator.
+    """
+    service = FunctionStringVar.create(
+        "WebAuthnAbortService.cancelCeremony",
+        _var_data=VarData(imports={LIBRARY: [ImportVar(tag="WebAuthnAbortService")]}),
+    )
+    return rx.call_function(ArgsFunctionOperation.create((), service.call()))
+
+
 def ceremony_error(result: Any) -> str | None:
     """The error name a settled ceremony gave, or None when it returned a credential."""
     if isinstance(result, dict) and "error" in result:
