@@ -207,7 +207,7 @@ def _add_flow() -> rx.Component:
         ),
         error_callout(AddPasskeyState.error, callout_id="add-passkey-error"),
         unsupported_callout(AddPasskeyState.supported, callout_id="passkey-unsupported"),
-        on_mount=webauthn_calls.check_support(AddPasskeyState.set_supported),
+        on_mount=webauthn_calls.check_support(AddPasskeyState.note_support),
         spacing="3",
         width="100%",
     )

@@ -58,7 +58,7 @@ def passkey_sign_in() -> rx.Component:
         error_callout(PasskeyLoginState.error, callout_id="passkey-error"),
         unsupported_callout(PasskeyLoginState.supported, callout_id="passkey-unsupported"),
         passkey_autofill(),
-        on_mount=webauthn_calls.check_support(PasskeyLoginState.set_supported),
+        on_mount=webauthn_calls.check_support(PasskeyLoginState.note_support),
         spacing="3",
         width="100%",
     )

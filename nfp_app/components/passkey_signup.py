@@ -77,7 +77,7 @@ def passkey_signup_form() -> rx.Component:
         error_callout(State.error, callout_id="passkey-signup-error"),
         notice_callout(State.notice, callout_id="passkey-signup-notice"),
         unsupported_callout(State.supported, callout_id="passkey-unsupported"),
-        on_mount=webauthn_calls.check_support(State.set_supported),
+        on_mount=webauthn_calls.check_support(State.note_support),
         spacing="3",
         width="100%",
     )

@@ -74,7 +74,7 @@ def _passkey_option() -> rx.Component:
             error_callout(state.error, callout_id="passkey-error"),
             unsupported_callout(state.supported, callout_id="passkey-unsupported"),
             rx.text("Or enter a code:", size="2"),
-            on_mount=webauthn_calls.check_support(state.set_supported),
+            on_mount=webauthn_calls.check_support(state.note_support),
             spacing="3",
             width="100%",
         ),

@@ -49,7 +49,7 @@ class AddPasskeyState(PasswordVisibility, AuthState):
         self._hide_passwords()
 
     @rx.event
-    def set_supported(self, supported: Any):
+    def note_support(self, supported: Any):
         """The browser's answer to browserSupportsWebAuthn."""
         self.supported = supported is True
 

@@ -18,6 +18,11 @@ from nfp_app.state.passkey_rows import PasskeyRow, passkey_row
 NO_PASSKEY = -1
 
 
+def _passkey_id(value: object) -> int:
+    """A passkey id from the browser; anything but a whole number names none."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else NO_PASSKEY
+
+
 class AccountPasskeysState(AuthState):
     """The user's passkeys, served only to the session that loaded them."""
 
@@ -63,14 +68,14 @@ class AccountPasskeysState(AuthState):
     @rx.event
     def start_rename(self, passkey_id: int):
         """Show the name field of one passkey."""
-        self.renaming, self.removing = passkey_id, NO_PASSKEY
+        self.renaming, self.removing = _passkey_id(passkey_id), NO_PASSKEY
         self.error = self.notice = ""
         return rx.set_focus("passkey_name")
 
     @rx.event
     def ask_remove(self, passkey_id: int):
         """Ask for a confirmation before removing one passkey."""
-        self.removing, self.renaming = passkey_id, NO_PASSKEY
+        self.removing, self.renaming = _passkey_id(passkey_id), NO_PASSKEY
         self.error = self.notice = ""
 
     @rx.event

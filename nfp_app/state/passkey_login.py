@@ -49,7 +49,7 @@ class PasskeyLoginState(AuthState):
         await self._prepare()
 
     @rx.event
-    def set_supported(self, supported: Any):
+    def note_support(self, supported: Any):
         """The browser's answer to browserSupportsWebAuthn."""
         self.supported = supported is True
 

@@ -53,7 +53,7 @@ class PasskeySecondFactorState(AuthState):
         await self._prepare()
 
     @rx.event
-    def set_supported(self, supported: Any):
+    def note_support(self, supported: Any):
         """The browser's answer to browserSupportsWebAuthn."""
         self.supported = supported is True
 

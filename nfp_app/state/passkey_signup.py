@@ -48,7 +48,7 @@ class PasskeySignupState(AuthState):
         self.busy = False
 
     @rx.event
-    def set_supported(self, supported: Any):
+    def note_support(self, supported: Any):
         """The browser's answer to browserSupportsWebAuthn."""
         self.supported = supported is True
 
