@@ -42,8 +42,11 @@ class VirtualAuthenticator:
         )
 
 
-def attach(page: Page) -> VirtualAuthenticator:
-    """Give the page's browser context an internal CTAP2 authenticator that says yes by itself."""
+def attach(page: Page, *, synced: bool = False) -> VirtualAuthenticator:
+    """Give the page an internal CTAP2 authenticator that says yes by itself.
+
+    `synced`: its passkeys are backup eligible and backed up, like a password manager's.
+    """
     cdp = page.context.new_cdp_session(page)
     cdp.send("WebAuthn.enable", {"enableUI": False})
     added = cdp.send(
@@ -56,6 +59,8 @@ def attach(page: Page) -> VirtualAuthenticator:
                 "hasUserVerification": True,
                 "isUserVerified": True,
                 "automaticPresenceSimulation": True,
+                "defaultBackupEligibility": synced,
+                "defaultBackupState": synced,
             }
         },
     )
