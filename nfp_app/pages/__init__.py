@@ -27,6 +27,7 @@ from nfp_app.state.account_mfa import AccountMfaState
 from nfp_app.state.account_passkey_add import AddPasskeyState
 from nfp_app.state.account_passkeys import AccountPasskeysState
 from nfp_app.state.account_password import AccountPasswordState
+from nfp_app.state.account_set_password import SetPasswordState
 from nfp_app.state.admin_audit import AdminAuditState
 from nfp_app.state.admin_overview import AdminOverviewState
 from nfp_app.state.admin_user import AdminUserState
@@ -88,6 +89,7 @@ PAGES = (
             AccountMfaState.open_page,
             AccountPasskeysState.open_page,
             AddPasskeyState.open_page,
+            SetPasswordState.open_page,
         ],
     ),
     Page(

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
-from nfp_app.components.account_forms import delete_section, email_section, password_section
+from nfp_app.components.account_forms import (
+    delete_section,
+    email_section,
+    password_or_set_password,
+)
 from nfp_app.components.account_mfa import mfa_section
 from nfp_app.components.account_passkeys import passkeys_section
 from nfp_app.components.account_tables import events_section, profile_section, sessions_section
@@ -20,7 +24,7 @@ def account_page() -> rx.Component:
             mfa_required_callout(),
             profile_section(),
             email_section(),
-            password_section(),
+            password_or_set_password(),
             passkeys_section(),
             mfa_section(),
             sessions_section(),

@@ -10,7 +10,9 @@ from sqlmodel import Session, col, select
 
 from nfp_app.infra import db
 from nfp_app.models import PasskeyCredential
+from nfp_app.services import accounts
 from nfp_app.services.passkey_manage import LAST_PASSKEY
+from nfp_app.state.account_set_password import SET
 from tests.support.accounts import unique_name
 from tests.support.live_app import LiveApp
 from tests.support.passkeys_ui import (
@@ -26,6 +28,8 @@ from tests.support.two_factor_ui import user_id
 from tests.support.ui import goto_ready, hydrations, sent_frames
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
+
+NEW_PASSWORD = "quiet-Meadow-82-compass"
 
 
 def _stored(app: LiveApp, username: str) -> list[PasskeyCredential]:
@@ -143,3 +147,25 @@ def test_rename_a_passkey(page: Page, live_app: LiveApp) -> None:
     expect(page.locator("#passkeys-notice")).to_have_text("Renamed to “Phone”.")
     assert passkey_rows(page) == ["Phone"]
     assert [row.name for row in _stored(live_app, username)] == ["Phone"]
+
+
+def test_passwordless_account_sets_a_password(page: Page, live_app: LiveApp) -> None:
+    """No current password to ask for: a passkey confirms the user, then the new password."""
+    username = unique_name("pkp")
+    account_with_passkey(page, live_app, username)
+    drop_password(live_app, username)
+    goto_ready(page, live_app.url("/account"))
+    expect(page.locator("#password-section h2")).to_have_text("Set a password")
+    expect(page.locator("#current")).to_have_count(0)
+    page.click("#set-password")
+    page.click("#set-password-reauth")
+    expect(page.locator("#password")).to_be_focused()
+    page.fill("#password", NEW_PASSWORD)
+    page.fill("#confirm", NEW_PASSWORD)
+    page.click("#submit")
+    expect(page.locator("#password-notice")).to_have_text(SET)
+    expect(page.locator("#password-section h2")).to_have_text("Change password")
+    with Session(db.engine_for(live_app.database_url)) as session:
+        user = accounts.find_by_username(session=session, username=username)
+        assert user is not None
+        assert accounts.has_password(user)
