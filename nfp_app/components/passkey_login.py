@@ -7,6 +7,7 @@ import reflex as rx
 from nfp_app.components import webauthn_calls
 from nfp_app.components.form_field import busy_button, error_callout
 from nfp_app.components.looks import BUTTON_SIZE, SECONDARY
+from nfp_app.state import ceremony_results
 from nfp_app.state.passkey_login import PasskeyLoginState
 
 
@@ -34,7 +35,7 @@ def unsupported_callout(supported: rx.Var[bool] | bool, *, callout_id: str) -> r
     return rx.cond(
         supported,
         rx.fragment(),
-        rx.callout(webauthn_calls.UNSUPPORTED, icon="info", role="status", id=callout_id),
+        rx.callout(ceremony_results.UNSUPPORTED, icon="info", role="status", id=callout_id),
     )
 
 

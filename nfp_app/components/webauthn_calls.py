@@ -15,7 +15,7 @@ Why it looks like this (checked in Reflex 0.10's reflex_base/event and .web/util
   the button: AbortError) would go to window.onerror and never reach the callback. Each
   call is therefore settled with `.catch(error => ({error: error.name}))`, composed with the
   Var API, so the callback always receives the credential JSON or `{"error": name}`;
-  `ceremony_error` tells them apart in Python.
+  nfp_app/state/ceremony_results.py tells them apart in Python.
 """
 
 from __future__ import annotations
@@ -23,16 +23,19 @@ from __future__ import annotations
 from typing import Any
 
 import reflex as rx
-from reflex.vars import LiteralVar, Var, VarData
-from reflex_base.utils.imports import ImportVar
-from reflex_base.vars.function import ArgsFunctionOperation, FunctionStringVar, FunctionVar
-from reflex_base.vars.object import ObjectVar
+
+from nfp_app.reflex_compat import (
+    ArgsFunctionOperation,
+    FunctionStringVar,
+    FunctionVar,
+    ImportVar,
+    LiteralVar,
+    ObjectVar,
+    VarData,
+)
 
 # Pinned: Reflex installs "name@version" imports at that version (reflex/app.py).
 LIBRARY = "@simplewebauthn/browser@14.0.0"
-
-# The error names the browser gives when the user cancels or the request times out.
-CANCELLED = frozenset({"NotAllowedError", "AbortError"})
 
 
 def _library_function(name: str) -> FunctionVar:
@@ -42,9 +45,9 @@ def _library_function(name: str) -> FunctionVar:
     )
 
 
-def _settled(promise: Var) -> Var:
+def _settled(promise: rx.Var) -> rx.Var:
     """The promise, with a rejection turned into `{error: <the error's name>}`."""
-    error = Var("error").to(ObjectVar)
+    error = rx.Var("error").to(ObjectVar)
     on_error = ArgsFunctionOperation.create(["error"], LiteralVar.create({"error": error.name}))
     return promise.to(ObjectVar).catch.to(FunctionVar).call(on_error)
 
@@ -55,7 +58,7 @@ def _ceremony(function: str, options: dict[str, Any]) -> ArgsFunctionOperation:
     return ArgsFunctionOperation.create((), _settled(call))
 
 
-def start_registration(options: Var | Any, callback: Any) -> rx.event.EventSpec:
+def start_registration(options: rx.Var | Any, callback: Any) -> rx.event.EventSpec:
     """Create a passkey with the server's creation options; the callback gets the result."""
     return rx.call_function(
         _ceremony("startRegistration", {"optionsJSON": options}), callback=callback
@@ -63,7 +66,7 @@ def start_registration(options: Var | Any, callback: Any) -> rx.event.EventSpec:
 
 
 def start_authentication(
-    options: Var | Any, callback: Any, *, autofill: bool = False
+    options: rx.Var | Any, callback: Any, *, autofill: bool = False
 ) -> rx.event.EventSpec:
     """Sign with a passkey; with `autofill`, a conditional request offered in the username field.
 
@@ -95,25 +98,3 @@ def cancel_pending() -> rx.event.EventSpec:
         _var_data=VarData(imports={LIBRARY: [ImportVar(tag="WebAuthnAbortService")]}),
     )
     return rx.call_function(ArgsFunctionOperation.create((), service.call()))
-
-
-def ceremony_error(result: Any) -> str | None:
-    """The error name a settled ceremony gave, or None when it returned a credential."""
-    if isinstance(result, dict) and "error" in result:
-        error = result.get("error")
-        return error if isinstance(error, str) and error else "Error"
-    return None if isinstance(result, dict) else "Error"
-
-
-def error_message(name: str) -> str:
-    """What the page says after a ceremony failed in the browser."""
-    if name in CANCELLED:
-        return "The passkey request was cancelled or timed out. Try again when you are ready."
-    if name == "InvalidStateError":
-        return "This passkey is already registered on this device."
-    if name == "SecurityError":
-        return "Passkeys are not available on this address."
-    return "Your browser could not complete the passkey request."
-
-
-UNSUPPORTED = "This browser does not support passkeys. Use your password instead."

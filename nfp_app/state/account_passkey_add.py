@@ -6,11 +6,11 @@ from typing import Any
 
 import reflex as rx
 
-from nfp_app.components import webauthn_calls
 from nfp_app.infra import db, workers
 from nfp_app.models import User, utcnow
 from nfp_app.services import accounts, my_account, passkey_ceremonies
 from nfp_app.services.passkey_results import Ceremony, Refused
+from nfp_app.state import ceremony_results
 from nfp_app.state.account_passkeys import AccountPasskeysState
 from nfp_app.state.auth import AuthState
 from nfp_app.state.busy import busy_while
@@ -115,9 +115,9 @@ class AddPasskeyState(PasswordVisibility, AuthState):
         if user is None:
             yield self._login_redirect()
             return
-        failed = webauthn_calls.ceremony_error(result)
+        failed = ceremony_results.ceremony_error(result)
         if failed is not None:
-            self.error = webauthn_calls.error_message(failed)
+            self.error = ceremony_results.error_message(failed)
             return
         handle, self._handle = self._handle, ""
         checked = await db.run(
@@ -149,10 +149,10 @@ class AddPasskeyState(PasswordVisibility, AuthState):
         if user is None:
             yield self._login_redirect()
             return
-        failed = webauthn_calls.ceremony_error(result)
+        failed = ceremony_results.ceremony_error(result)
         if failed is not None:
             # The challenge was not used: the user may try again from the name step.
-            self.error = webauthn_calls.error_message(failed)
+            self.error = ceremony_results.error_message(failed)
             return
         added = await db.run(
             passkey_ceremonies.finish_registration,

@@ -7,12 +7,12 @@ from typing import Any
 
 import reflex as rx
 
-from nfp_app.components import webauthn_calls
 from nfp_app.infra import db, workers
 from nfp_app.models import utcnow
 from nfp_app.security import policy
 from nfp_app.services import accounts, my_account, passkey_ceremonies
 from nfp_app.services.passkey_results import Refused
+from nfp_app.state import ceremony_results
 from nfp_app.state.account_passkeys import AccountPasskeysState
 from nfp_app.state.account_password import AccountPasswordState
 from nfp_app.state.auth import AuthState
@@ -83,9 +83,9 @@ class SetPasswordState(PasswordVisibility, PasswordMeter, AuthState):
         if user is None:
             yield self._login_redirect()
             return
-        failed = webauthn_calls.ceremony_error(result)
+        failed = ceremony_results.ceremony_error(result)
         if failed is not None:
-            self.error = webauthn_calls.error_message(failed)
+            self.error = ceremony_results.error_message(failed)
             return
         handle, self._handle = self._handle, ""
         checked = await db.run(

@@ -6,13 +6,13 @@ from typing import Any
 
 import reflex as rx
 
-from nfp_app.components import webauthn_calls
 from nfp_app.infra import db
 from nfp_app.infra.urls import backend_url
 from nfp_app.models import utcnow
 from nfp_app.routes import handoff
 from nfp_app.security.redirects import safe_next
 from nfp_app.services import passkey_ceremonies, passkey_signin, signin
+from nfp_app.state import ceremony_results
 from nfp_app.state.auth import COOKIES_NEEDED, AuthState
 from nfp_app.state.busy import busy_while
 from nfp_app.state.login import UNVERIFIED
@@ -61,7 +61,7 @@ class PasskeyLoginState(AuthState):
         It is aborted when the button starts its own request (on the same challenge); and a
         browser without autofill support refuses it. Neither is the user's doing.
         """
-        if webauthn_calls.ceremony_error(result) is None and not await self._finish(result):
+        if ceremony_results.ceremony_error(result) is None and not await self._finish(result):
             self._restart()
             yield
             await self._prepare()
@@ -70,9 +70,9 @@ class PasskeyLoginState(AuthState):
     @busy_while("busy")
     async def finish_button(self, result: Any):
         """The button's request settled: sign in, or say why not."""
-        failed = webauthn_calls.ceremony_error(result)
+        failed = ceremony_results.ceremony_error(result)
         if failed is not None:
-            self.error = webauthn_calls.error_message(failed)
+            self.error = ceremony_results.error_message(failed)
         elif await self._finish(result):
             return
         # The autofill request ended with the button's (aborted, or its challenge used).

@@ -7,13 +7,13 @@ from typing import Any
 import reflex as rx
 
 from nfp_app import routes
-from nfp_app.components import webauthn_calls
 from nfp_app.infra import db
 from nfp_app.infra.settings import get_settings
 from nfp_app.infra.urls import backend_url
 from nfp_app.models import utcnow
 from nfp_app.services import passkey_signup
 from nfp_app.services.passkey_results import Refused
+from nfp_app.state import ceremony_results
 from nfp_app.state.auth import COOKIES_NEEDED, AuthState
 from nfp_app.state.busy import busy_while
 from nfp_app.state.login import form_text
@@ -84,9 +84,9 @@ class PasskeySignupState(AuthState):
     @busy_while("busy")
     async def finish(self, result: Any):
         """The creation ceremony settled: make the account and sign it in, or say why not."""
-        failed = webauthn_calls.ceremony_error(result)
+        failed = ceremony_results.ceremony_error(result)
         if failed is not None:
-            self.error = webauthn_calls.error_message(failed)
+            self.error = ceremony_results.error_message(failed)
             return
         binding = self._browser_binding()
         if not binding:
