@@ -10,6 +10,8 @@ from nfp_app.api import (
     health,
     me,
     mfa,
+    passkey_auth,
+    passkeys,
     password,
     session_cookie,
     token,
@@ -34,10 +36,13 @@ def create_api() -> FastAPI:
     api.include_router(token.router)
     api.include_router(me.router)
     api.include_router(mfa.router)
+    api.include_router(passkey_auth.router)
+    api.include_router(passkeys.mine)
     api.include_router(users.router)
     api.include_router(audit_events.router)
     api.include_router(user_actions.router)
     api.include_router(password.router)
     api.include_router(session_cookie.router)
     api.include_router(session_cookie.well_known)
+    api.include_router(passkey_auth.well_known)
     return api

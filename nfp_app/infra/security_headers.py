@@ -25,7 +25,14 @@ _ALWAYS = {
 }
 HSTS = "max-age=63072000; includeSubDomains"
 # Responses of these paths carry credentials or account data: never store them in any cache.
-NO_STORE_PREFIXES = (f"{routes.AUTH_PREFIX}/", "/token", "/users", "/logout", "/password")
+NO_STORE_PREFIXES = (
+    f"{routes.AUTH_PREFIX}/",
+    "/token",
+    "/users",
+    "/logout",
+    "/password",
+    "/passkeys",
+)
 # The binding cookie lives as long as a device cookie: both identify this browser.
 BINDING_MAX_AGE = int(device.LIFETIME.total_seconds())
 

@@ -96,8 +96,7 @@ class Settings(OperationsSettings, ScaleOutSettings, BaseSettings):  # pyright: 
     mfa_encryption_key: str = ""
     # Administrators must turn on two-factor authentication before they can do anything else.
     mfa_required_for_admins: bool = False
-    # New accounts may be made with a passkey alone, without a password.
-    passkey_signup: bool = False
+    passkey_signup: bool = False  # new accounts may have a passkey and no password
     # Reverse proxies in front of the app whose X-Forwarded-For entries are trusted; 0 trusts none.
     trusted_proxy_hops: int = Field(default=0, ge=0, le=10)
 

@@ -99,8 +99,8 @@ def create_user(
     secret = policy.check_password(
         password, username=name, email=address, min_length=get_settings().password_min_length
     )
-    _ensure_free(session, name, address)
-    user = _insert_user(
+    ensure_free(session, name, address)
+    user = insert_user(
         session,
         name,
         address,
@@ -113,24 +113,8 @@ def create_user(
     return user
 
 
-def create_passwordless_user(
-    *, session: Session, username: str, email: str | None, ip: str = ""
-) -> User:
-    """Store a new ordinary account that signs in with passkeys only (no password yet)."""
-    name = policy.check_username(username)
-    address = policy.check_email(email)
-    _ensure_free(session, name, address)
-    user = _insert_user(session, name, address, hashed_password="", is_admin=False)
-    audit.record_change(session, "signup", user, ip=ip, note="passkey")
-    return user
-
-
-def check_new_account(*, session: Session, username: str, email: str | None) -> None:
-    """Raise PolicyError or AccountError now if this username and email could not sign up."""
-    _ensure_free(session, policy.check_username(username), policy.check_email(email))
-
-
-def _ensure_free(session: Session, name: str, address: str | None) -> None:
+def ensure_free(session: Session, name: str, address: str | None) -> None:
+    """Raise UsernameTakenError or EmailTakenError if another account has either."""
     key = policy.normalize_username(name)
     if session.exec(select(User.id).where(User.username_key == key)).first() is not None:
         raise UsernameTakenError()
@@ -138,9 +122,10 @@ def _ensure_free(session: Session, name: str, address: str | None) -> None:
         raise EmailTakenError()
 
 
-def _insert_user(
+def insert_user(
     session: Session, name: str, address: str | None, *, hashed_password: str, is_admin: bool
 ) -> User:
+    """Add an account whose name and address were checked; a lost race raises as above."""
     key = policy.normalize_username(name)
     user = User(
         username=name,

@@ -9,7 +9,14 @@ from typing import Any
 from sqlmodel import Session
 
 from nfp_app.models import User
-from nfp_app.services import audit, passkey_challenges, passkey_notices, passkey_options
+from nfp_app.services import (
+    accounts,
+    audit,
+    my_account,
+    passkey_challenges,
+    passkey_notices,
+    passkey_options,
+)
 from nfp_app.services.passkey_manage import PasskeyView, check_name, credentials_of
 from nfp_app.services.passkey_results import EXPIRED, NOT_VERIFIED, Ceremony, Refused
 from nfp_app.services.passkey_signup import SignedUp, begin_signup, finish_signup
@@ -22,6 +29,7 @@ __all__ = [
     "SignedUp",
     "begin_reauth",
     "begin_registration",
+    "begin_registration_after_password",
     "begin_signup",
     "finish_reauth",
     "finish_registration",
@@ -43,6 +51,22 @@ def begin_registration(*, session: Session, user: User, now: dt.datetime) -> Cer
         challenge=challenge, user_handle=user_handle, username=user.username, existing=existing
     )
     return Ceremony(handle=handle, options=options)
+
+
+def begin_registration_after_password(
+    *,
+    session: Session,
+    user: User,
+    password: str,
+    now: dt.datetime,
+    ip: str = "",
+    user_agent: str = "",
+) -> Ceremony:
+    """`begin_registration` once the current password is confirmed, when the account has one;
+    raises my_account's WrongPasswordError or TooManyAttemptsError (throttled like a sign-in)."""
+    if accounts.has_password(user):
+        my_account.confirm_password(session, user, password, ip=ip, user_agent=user_agent)
+    return begin_registration(session=session, user=user, now=now)
 
 
 def finish_registration(

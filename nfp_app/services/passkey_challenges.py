@@ -67,7 +67,10 @@ def claim(
     The challenge is spent before the response is checked, so a failed attempt cannot be
     retried with it either; of concurrent claims only one succeeds.
     """
-    if not isinstance(handle, str) or not handle or len(handle) > tokens.MAX_SECRET_TEXT:
+    # Handles are URL-safe ASCII; anything else (a lone surrogate from JSON) is none of ours.
+    if not isinstance(handle, str) or not handle.isascii() or not handle:
+        return None
+    if len(handle) > tokens.MAX_SECRET_TEXT:
         return None
     row = session.exec(
         select(WebauthnChallenge).where(col(WebauthnChallenge.handle_hash) == tokens.digest(handle))

@@ -1,5 +1,5 @@
-"""Signing in with a passkey: alone (discoverable, user verification required, a full
-two-factor sign-in), or as the second step after a password instead of a TOTP code."""
+"""Signing in with a passkey alone: discoverable, user verification required, a full
+two-factor sign-in. The second-step use is in passkey_second_factor (re-exported here)."""
 
 from __future__ import annotations
 
@@ -8,19 +8,23 @@ from typing import Any
 
 from sqlmodel import Session
 
-from nfp_app.models import PasskeyCredential, User, WebauthnChallenge, utcnow
+from nfp_app.models import User, WebauthnChallenge, utcnow
 from nfp_app.services import (
     accounts,
     audit,
     auth_sessions,
     bearer,
-    mfa_challenges,
     passkey_challenges,
     passkey_options,
 )
 from nfp_app.services.mfa_signin import ChallengeInvalid
-from nfp_app.services.passkey_manage import credentials_of, has_passkeys
+from nfp_app.services.passkey_manage import has_passkeys
 from nfp_app.services.passkey_results import EXPIRED, NOT_VERIFIED, Ceremony, Refused
+from nfp_app.services.passkey_second_factor import (
+    begin_second_factor,
+    can_use_passkey,
+    complete_second_factor,
+)
 from nfp_app.services.passkey_verify import check_assertion
 from nfp_app.services.signin import open_browser_session
 from nfp_app.services.signin_results import SignedIn, Unverified
@@ -29,6 +33,7 @@ __all__ = [
     "ChallengeInvalid",
     "begin_second_factor",
     "begin_signin",
+    "can_use_passkey",
     "complete_second_factor",
     "has_passkeys",
     "sign_in_for_token",
@@ -146,82 +151,3 @@ def sign_in_for_token(
         session=session, user=user, user_agent=user_agent, ip=ip, now=now
     )
     return bearer.TokenIssued(bearer.issue_token(user_id=user.id, session_id=session_id, now=now))
-
-
-def begin_second_factor(
-    *, session: Session, challenge: str, now: dt.datetime
-) -> Ceremony | ChallengeInvalid:
-    """Options to answer the pending /login/verify step with one of the user's passkeys."""
-    found = mfa_challenges.find(session=session, token=challenge, channel="browser", now=now)
-    if found is None:
-        return ChallengeInvalid()
-    _, user = found
-    allowed: list[PasskeyCredential] = credentials_of(session=session, user=user)
-    if not allowed:
-        return ChallengeInvalid()
-    handle, webauthn_challenge = passkey_challenges.issue(
-        session=session, purpose="second_factor", now=now, user=user
-    )
-    options = passkey_options.authentication(
-        challenge=webauthn_challenge, allowed=allowed, user_verification="preferred"
-    )
-    return Ceremony(handle=handle, options=options)
-
-
-def complete_second_factor(
-    *,
-    session: Session,
-    challenge: str,
-    handle: str,
-    credential: dict[str, Any],
-    binding: str,
-    user_agent: str = "",
-    ip: str = "",
-    device_token: str = "",
-    now: dt.datetime | None = None,
-) -> SignedIn | ChallengeInvalid | Refused:
-    """The /login/verify step with a passkey: it redeems the pending challenge like a code."""
-    now = now or utcnow()
-    found = mfa_challenges.find(session=session, token=challenge, channel="browser", now=now)
-    if found is None:
-        return ChallengeInvalid()
-    pending, user = found
-    row = passkey_challenges.claim(
-        session=session, handle=handle, purpose="second_factor", now=now, user=user
-    )
-    if row is None:
-        return Refused(EXPIRED)
-    checked = check_assertion(
-        session=session,
-        row=row,
-        credential=credential,
-        require_user_verification=False,
-        now=now,
-        user=user,
-        ip=ip,
-        user_agent=user_agent,
-    )
-    if isinstance(checked, Refused):
-        return checked
-    if not mfa_challenges.claim(session=session, row=pending, now=now):
-        return ChallengeInvalid()
-    audit.record(
-        session=session,
-        event="mfa_verify",
-        outcome="success",
-        user_id=user.id,
-        username=user.username,
-        ip=ip,
-        user_agent=user_agent,
-        detail=f"sign-in: passkey {checked.id}",
-    )
-    return open_browser_session(
-        session=session,
-        user=user,
-        persistent=pending.persistent,
-        binding=binding,
-        user_agent=user_agent,
-        ip=ip,
-        device_token=device_token,
-        now=now,
-    )

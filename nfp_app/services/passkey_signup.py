@@ -38,6 +38,18 @@ class SignedUp:
     started: auth_sessions.BrowserSession | None = None
 
 
+def create_passwordless_user(
+    *, session: Session, username: str, email: str | None, ip: str = ""
+) -> User:
+    """Store a new ordinary account that signs in with passkeys only (hashed_password "")."""
+    name = policy.check_username(username)
+    address = policy.check_email(email)
+    accounts.ensure_free(session, name, address)
+    user = accounts.insert_user(session, name, address, hashed_password="", is_admin=False)
+    audit.record_change(session, "signup", user, ip=ip, note="passkey")
+    return user
+
+
 def begin_signup(
     *, session: Session, username: str, email: str, now: dt.datetime, ip: str = ""
 ) -> Ceremony | Refused:
@@ -50,7 +62,7 @@ def begin_signup(
     try:
         name = policy.check_username(username)
         address = policy.check_email(email or None)
-        accounts.check_new_account(session=session, username=name, email=address)
+        accounts.ensure_free(session, name, address)
     except (policy.PolicyError, accounts.AccountError) as error:
         return Refused(error.message)
     retry_after = signup.admit(session=session, ip=ip, now=now)
@@ -95,7 +107,7 @@ def finish_signup(
     if created is None or is_registered(session=session, credential_id=created.credential_id):
         return Refused(NOT_VERIFIED)
     try:
-        user = accounts.create_passwordless_user(
+        user = create_passwordless_user(
             session=session,
             username=row.pending_username,
             email=row.pending_email or None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from typing import Any
 
 import webauthn
@@ -25,6 +26,7 @@ logger = logging.getLogger("nfp_app.passkeys")
 _MALFORMED = (WebAuthnException, ValueError, TypeError, KeyError, AttributeError, IndexError)
 _TRANSPORTS = frozenset(transport.value for transport in AuthenticatorTransport)
 CREDENTIAL_ID_MAX = 1400
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
 CLONE_SUSPECTED = "possible cloned authenticator: sign counter did not increase"
 
 
@@ -89,6 +91,11 @@ def is_registered(*, session: Session, credential_id: str) -> bool:
     return session.exec(query).first() is not None
 
 
+def _is_credential_id(text: str) -> bool:
+    # Checked before the lookup: text that is no base64url (a NUL, say) must not reach SQL.
+    return len(text) <= CREDENTIAL_ID_MAX and _BASE64URL.fullmatch(text) is not None
+
+
 def _refuse(
     session: Session, stored: PasskeyCredential | None, detail: str, ip: str, user_agent: str
 ) -> Refused:
@@ -120,7 +127,7 @@ def check_assertion(
     """The stored credential that signed this challenge (of `user`, when given), its counter
     and last use updated; a refusal is audited."""
     credential_id = credential.get("id") if isinstance(credential, dict) else None
-    if not isinstance(credential_id, str) or not 0 < len(credential_id) <= CREDENTIAL_ID_MAX:
+    if not isinstance(credential_id, str) or not _is_credential_id(credential_id):
         return _refuse(session, None, "malformed response", ip, user_agent)
     query = select(PasskeyCredential).where(col(PasskeyCredential.credential_id) == credential_id)
     if user is not None:
