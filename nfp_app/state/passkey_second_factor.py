@@ -39,11 +39,10 @@ class PasskeySecondFactorState(AuthState):
         started = await db.run(
             passkey_signin.begin_second_factor, challenge=login._mfa_challenge, now=utcnow()
         )
+        # ChallengeInvalid for an account without passkeys too: then only the code is asked.
         if not isinstance(started, Ceremony):
             return False
-        # Only an account with passkeys is asked for one of them.
-        self.available = bool(started.options.get("allowCredentials"))
-        self.options, self._handle = started.options, started.handle
+        self.available, self.options, self._handle = True, started.options, started.handle
         return True
 
     @rx.event
