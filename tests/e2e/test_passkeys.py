@@ -13,6 +13,7 @@ from nfp_app.models import PasskeyCredential
 from nfp_app.services import accounts
 from nfp_app.services.passkey_manage import LAST_PASSKEY
 from nfp_app.state.account_set_password import SET
+from nfp_app.state.ceremony_results import UNSUPPORTED
 from tests.support.accounts import unique_name
 from tests.support.live_app import LiveApp
 from tests.support.passkeys_ui import (
@@ -26,6 +27,7 @@ from tests.support.passkeys_ui import (
 )
 from tests.support.two_factor_ui import user_id
 from tests.support.ui import goto_ready, hydrations, sent_frames
+from tests.support.virtual_authenticator import attach
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
@@ -169,3 +171,31 @@ def test_passwordless_account_sets_a_password(page: Page, live_app: LiveApp) -> 
         user = accounts.find_by_username(session=session, username=username)
         assert user is not None
         assert accounts.has_password(user)
+
+
+def test_passwordless_account_adds_a_passkey(page: Page, live_app: LiveApp) -> None:
+    """With no password, a passkey re-authenticates the user before another is added."""
+    username = unique_name("pkq")
+    first = account_with_passkey(page, live_app, username)
+    drop_password(live_app, username)
+    goto_ready(page, live_app.url("/account"))
+    page.click("#add-passkey")
+    expect(page.locator("#passkey_password")).to_have_count(0)
+    page.click("#passkey-reauth")
+    expect(page.locator("#new_passkey_name")).to_be_focused()
+    # The new passkey goes on another device (this one holds the first, which is excluded).
+    first.remove()
+    attach(page)
+    page.fill("#new_passkey_name", "Tablet")
+    page.click("#create-passkey")
+    expect(page.locator("#passkeys-notice")).to_have_text("Passkey “Tablet” added.")
+    assert passkey_rows(page) == ["Tablet", "Laptop"]
+
+
+def test_a_browser_without_webauthn_is_told(page: Page, live_app: LiveApp) -> None:
+    """No PublicKeyCredential: /login says passkeys are unavailable and the button stays off."""
+    page.add_init_script("delete window.PublicKeyCredential")
+    goto_ready(page, live_app.url("/login"))
+    expect(page.locator("#passkey-unsupported")).to_have_text(UNSUPPORTED)
+    expect(page.locator("#passkey-sign-in")).to_be_disabled()
+    expect(page.locator("#submit")).to_be_enabled()
