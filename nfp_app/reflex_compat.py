@@ -14,10 +14,17 @@ from reflex.app import default_backend_exception_handler
 from reflex.istate.data import HeaderData
 from reflex.state import State
 from reflex.utils import prerequisites
+from reflex.vars import LiteralVar as LiteralVar
+from reflex.vars import VarData as VarData
 from reflex_base.components.component import field
 from reflex_base.event import EventHandler, no_args_event_spec, noop
 from reflex_base.event.context import EventContext
 from reflex_base.utils import log as reflex_log
+from reflex_base.utils.imports import ImportVar as ImportVar
+from reflex_base.vars.function import ArgsFunctionOperation as ArgsFunctionOperation
+from reflex_base.vars.function import FunctionStringVar as FunctionStringVar
+from reflex_base.vars.function import FunctionVar as FunctionVar
+from reflex_base.vars.object import ObjectVar as ObjectVar
 from reflex_components_core.base.error_boundary import ErrorBoundary
 from reflex_components_core.el.elements.base import BaseHTML
 from reflex_components_core.el.elements.media import Img
@@ -26,6 +33,9 @@ from starlette.types import ASGIApp
 
 # The colour names Radix themes accept (badges, buttons): a type Reflex does not re-export.
 AccentColor = LiteralAccentColor
+
+# Re-exported above for components/webauthn_calls.py: the Var classes that compose a call of an
+# npm package's function (and its `.catch`) for rx.call_function; `reflex` does not export them.
 
 # The version every workaround here was checked against.
 CHECKED_REFLEX_VERSION = "0.10.1"

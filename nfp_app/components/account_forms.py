@@ -1,9 +1,10 @@
-"""The forms of /account: change email, change password, delete the account."""
+"""The forms of /account: change email, change (or set) the password, delete the account."""
 
 from __future__ import annotations
 
 import reflex as rx
 
+from nfp_app.components import webauthn_calls
 from nfp_app.components.form_field import (
     busy_button,
     credentials_form,
@@ -16,7 +17,9 @@ from nfp_app.components.layout import card_section
 from nfp_app.components.password_fields import new_password_fields
 from nfp_app.security import policy
 from nfp_app.state.account import AccountState
+from nfp_app.state.account_passkeys import AccountPasskeysState
 from nfp_app.state.account_password import AccountPasswordState
+from nfp_app.state.account_set_password import SetPasswordState
 from nfp_app.state.auth import AuthState
 
 
@@ -137,3 +140,55 @@ def delete_section() -> rx.Component:
         ),
         section_id="delete-section",
     )
+
+
+def set_password_section() -> rx.Component:
+    """For an account without a password: a passkey confirms the user, then the new one."""
+    state = SetPasswordState
+    start = busy_button(
+        "Set a password",
+        "Starting…",
+        state.busy,
+        button_id="set-password",
+        on_click=state.start,
+    )
+    reauth = rx.hstack(
+        busy_button(
+            "Confirm with a passkey",
+            "Checking…",
+            state.busy,
+            button_id="set-password-reauth",
+            on_click=webauthn_calls.start_authentication(state.options, state.finish_reauth),
+        ),
+        rx.button(
+            "Cancel", type="button", variant="soft", id="cancel-set-password", on_click=state.cancel
+        ),
+    )
+    form = credentials_form(
+        _whose_password(),
+        *new_password_fields(
+            state,
+            label="New password",
+            password_error=state.password_error,
+            confirm_error=state.confirm_error,
+        ),
+        submit_button("Set password", "Setting…", state.busy),
+        on_submit=state.submit,
+        form_id="set-password-form",
+    )
+    return card_section(
+        "Set a password",
+        rx.text(
+            "Your account signs in with passkeys only. A password lets you sign in where "
+            "your passkeys are not available.",
+            size="2",
+        ),
+        rx.box(rx.match(state.step, ("reauth", reauth), ("password", form), start), width="100%"),
+        error_callout(state.error, callout_id="set-password-error"),
+        section_id="password-section",
+    )
+
+
+def password_or_set_password() -> rx.Component:
+    """ "Change password", or "Set a password" for an account that has none."""
+    return rx.cond(AccountPasskeysState.has_password, password_section(), set_password_section())

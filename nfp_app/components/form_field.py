@@ -9,7 +9,13 @@ import reflex as rx
 from nfp_app.components.password_toggle import password_input
 
 Autocomplete = Literal[
-    "off", "username", "email", "current-password", "new-password", "one-time-code"
+    "off",
+    "username",
+    "username webauthn",
+    "email",
+    "current-password",
+    "new-password",
+    "one-time-code",
 ]
 
 

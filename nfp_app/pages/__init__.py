@@ -25,7 +25,10 @@ from nfp_app.pages.reset_password import reset_password_page
 from nfp_app.pages.signup import signup_page
 from nfp_app.state.account import AccountState
 from nfp_app.state.account_mfa import AccountMfaState
+from nfp_app.state.account_passkey_add import AddPasskeyState
+from nfp_app.state.account_passkeys import AccountPasskeysState
 from nfp_app.state.account_password import AccountPasswordState
+from nfp_app.state.account_set_password import SetPasswordState
 from nfp_app.state.admin_audit import AdminAuditState
 from nfp_app.state.admin_overview import AdminOverviewState
 from nfp_app.state.admin_user import AdminUserState
@@ -36,6 +39,9 @@ from nfp_app.state.login import LoginState
 from nfp_app.state.login_verify import LoginVerifyState
 from nfp_app.state.note_edit import NoteEditState
 from nfp_app.state.notes import NotesState
+from nfp_app.state.passkey_login import PasskeyLoginState
+from nfp_app.state.passkey_second_factor import PasskeySecondFactorState
+from nfp_app.state.passkey_signup import PasskeySignupState
 from nfp_app.state.reset_password import ResetPasswordState
 from nfp_app.state.signup import SignupState
 from nfp_app.state.verify_email import VerifyEmailState
@@ -59,14 +65,19 @@ class Page:
 
 PAGES = (
     Page(home_page, routes.HOME, "nfp_app", AuthState.route_home),
-    Page(login_page, routes.LOGIN, "Sign in", LoginState.open_page),
+    Page(login_page, routes.LOGIN, "Sign in", [LoginState.open_page, PasskeyLoginState.prepare]),
     Page(
         login_verify_page,
         routes.LOGIN_VERIFY,
         "Two-step verification",
-        LoginVerifyState.open_page,
+        [LoginVerifyState.open_page, PasskeySecondFactorState.prepare],
     ),
-    Page(signup_page, routes.SIGNUP, "Create an account", SignupState.open_page),
+    Page(
+        signup_page,
+        routes.SIGNUP,
+        "Create an account",
+        [SignupState.open_page, PasskeySignupState.open_page],
+    ),
     Page(admin_users_page, routes.ADMIN_USERS, "Users", AdminUsersState.open_page),
     Page(admin_audit_page, routes.ADMIN_AUDIT, "Audit log", AdminAuditState.open_page),
     Page(admin_user_page, routes.ADMIN_USER, "User", AdminUserState.open_page),
@@ -75,7 +86,14 @@ PAGES = (
         account_page,
         routes.ACCOUNT,
         "Your account",
-        [AccountState.open_page, AccountPasswordState.open_page, AccountMfaState.open_page],
+        [
+            AccountState.open_page,
+            AccountPasswordState.open_page,
+            AccountMfaState.open_page,
+            AccountPasskeysState.open_page,
+            AddPasskeyState.open_page,
+            SetPasswordState.open_page,
+        ],
     ),
     Page(notes_page, routes.NOTES, "Your notes", [NotesState.open_page, NoteEditState.open_page]),
     Page(

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
-from nfp_app.components.account_forms import delete_section, email_section, password_section
+from nfp_app.components.account_forms import (
+    delete_section,
+    email_section,
+    password_or_set_password,
+)
 from nfp_app.components.account_mfa import mfa_section
+from nfp_app.components.account_passkeys import passkeys_section
 from nfp_app.components.account_tables import events_section, profile_section, sessions_section
 from nfp_app.components.layout import signed_in_frame
 from nfp_app.components.mfa_required_callout import mfa_required_callout
@@ -19,7 +24,8 @@ def account_page() -> rx.Component:
             mfa_required_callout(),
             profile_section(),
             email_section(),
-            password_section(),
+            password_or_set_password(),
+            passkeys_section(),
             mfa_section(),
             sessions_section(),
             events_section(),

@@ -14,6 +14,7 @@ from nfp_app.components.form_field import (
     submit_button,
 )
 from nfp_app.components.layout import auth_card
+from nfp_app.components.passkey_login import passkey_sign_in
 from nfp_app.infra.settings import get_settings
 from nfp_app.security import policy
 from nfp_app.state.login import LoginState
@@ -28,7 +29,8 @@ def login_page() -> rx.Component:
             form_field(
                 "Username",
                 "username",
-                autocomplete="username",
+                # "webauthn": the browser offers saved passkeys in this field's autofill.
+                autocomplete="username webauthn",
                 max_length=policy.USERNAME_INPUT_MAX,
             ),
             form_field(
@@ -64,6 +66,7 @@ def login_page() -> rx.Component:
             on_submit=LoginState.submit,
             form_id="login-form",
         ),
+        passkey_sign_in(),
         rx.link("Forgot your password?", href=routes.FORGOT_PASSWORD, id="forgot-link", size="2"),
         rx.text(
             "No account yet? ",

@@ -5,7 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from nfp_app import routes
+from nfp_app.components import webauthn_calls
 from nfp_app.components.form_field import (
+    busy_button,
     credentials_form,
     error_callout,
     form_field,
@@ -13,7 +15,9 @@ from nfp_app.components.form_field import (
 )
 from nfp_app.components.layout import auth_card
 from nfp_app.components.looks import BUTTON_SIZE, SECONDARY
+from nfp_app.components.passkey_login import unsupported_callout
 from nfp_app.state.login_verify import CODE_FIELD, RECOVERY_FIELD, LoginVerifyState
+from nfp_app.state.passkey_second_factor import PasskeySecondFactorState
 
 HINT_ID = "verify-hint"
 # A code pasted with a space or a dash in the middle still fits.
@@ -50,9 +54,37 @@ def _recovery_field() -> rx.Component:
     )
 
 
+def _passkey_option() -> rx.Component:
+    """For an account with passkeys: one of them instead of a code."""
+    state = PasskeySecondFactorState
+    return rx.cond(
+        state.available,
+        rx.vstack(
+            busy_button(
+                "Use a passkey",
+                "Verifying…",
+                state.busy,
+                button_id="use-passkey",
+                unavailable=~rx.Var.create(state.supported),
+                type="button",
+                size=BUTTON_SIZE,
+                width="100%",
+                on_click=webauthn_calls.start_authentication(state.options, state.finish),
+            ),
+            error_callout(state.error, callout_id="passkey-error"),
+            unsupported_callout(state.supported, callout_id="passkey-unsupported"),
+            rx.text("Or enter a code:", size="2"),
+            on_mount=webauthn_calls.check_support(state.note_support),
+            spacing="3",
+            width="100%",
+        ),
+    )
+
+
 def _form() -> rx.Component:
     recovery = LoginVerifyState.use_recovery
     return rx.vstack(
+        _passkey_option(),
         rx.text(
             rx.cond(
                 recovery,

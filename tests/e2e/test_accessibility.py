@@ -20,11 +20,13 @@ from tests.support.mailbox import MAILBOX
 from tests.support.mfa import enable_mfa
 from tests.support.mfa_page import activate, open_setup
 from tests.support.overrides import Override
+from tests.support.passkeys_ui import add_passkey, drop_password, signed_out_login
 from tests.support.two_factor_ui import (
     enrolled_user,
     enter_code,
     password_step,
     refused,
+    user_id,
     wrong_code,
 )
 from tests.support.ui import (
@@ -40,6 +42,7 @@ from tests.support.ui import (
     wait_answered,
     wait_hydrated,
 )
+from tests.support.virtual_authenticator import attach
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
@@ -126,6 +129,63 @@ def test_signed_out_second_step(page: Page, live_app: LiveApp, override: Overrid
     page.click("#switch-mode")
     expect(page.locator("#recovery_code")).to_be_focused()
     audit.check(page, "/login/verify (recovery code)")
+    audit.assert_clean()
+
+
+def test_passkey_states(page: Page, live_app: LiveApp, override: Override) -> None:
+    """Passkeys: /account's list and each step of adding one, rename, remove, the refusals,
+    /login's cancelled request and /login/verify's "Use a passkey"."""
+    audit = Audit()
+    username = unique_name("a11ypk")
+    create_user(live_app, username)
+    authenticator = attach(page)
+    login(page, live_app, username)
+    goto_ready(page, live_app.url(routes.ACCOUNT))
+    expect(page.locator("#no-passkeys")).to_be_visible()
+    page.click("#add-passkey")
+    expect(page.locator("#passkey_password")).to_be_focused()
+    audit.check(page, "/account (add a passkey: password)")
+    page.fill("#passkey_password", PASSWORD)
+    page.click("#passkey-reauth-password")
+    expect(page.locator("#new_passkey_name")).to_be_focused()
+    audit.check(page, "/account (add a passkey: name)")
+    page.fill("#new_passkey_name", "Laptop")
+    page.click("#create-passkey")
+    expect(page.locator("#passkeys-notice")).to_be_visible()
+    audit.check(page, "/account (passkeys list)")
+    page.locator("#passkeys-table button", has_text="Rename").click()
+    audit.check(page, "/account (rename a passkey)")
+    page.click("#cancel-rename")
+    drop_password(live_app, username)
+    page.locator("#passkeys-table button", has_text="Remove").click()
+    audit.check(page, "/account (remove a passkey: confirmation)")
+    page.click("#confirm-remove-passkey")
+    expect(page.locator("#passkeys-error")).to_be_visible()
+    audit.check(page, "/account (last passkey refused)")
+
+    authenticator.set_user_verified(False)
+    signed_out_login(page, live_app)
+    page.click("#passkey-sign-in")
+    expect(page.locator("#passkey-error")).to_be_visible()
+    audit.check(page, "/login (passkey request cancelled)")
+
+    # Another account with a passkey and 2FA; /login's autofill waits (no touch) meanwhile.
+    other = unique_name("a11ypk2")
+    create_user(live_app, other)
+    authenticator.set_user_verified(True)
+    authenticator.set_presence(False)
+    page.context.clear_cookies()
+    login(page, live_app, other)
+    authenticator.set_presence(True)
+    goto_ready(page, live_app.url(routes.ACCOUNT))
+    add_passkey(page, "Phone")
+    override(SECRET_KEY=live_app.secret_key)
+    enable_mfa(db.engine_for(live_app.database_url), user_id(live_app, other), PASSWORD)
+    authenticator.set_presence(False)
+    page.context.clear_cookies()
+    password_step(page, live_app, other)
+    expect(page.locator("#use-passkey")).to_be_enabled()
+    audit.check(page, "/login/verify (use a passkey)")
     audit.assert_clean()
 
 

@@ -95,9 +95,10 @@ def test_sign_in_and_log_out_with_the_keyboard(page: Page, live_app: LiveApp) ->
     for target in ("#password", "#remember_me", "#submit"):
         tab(page, target)
     assert_focus_visible(page)  # a button
+    tab(page, "#passkey-sign-in")
     tab(page, "#forgot-link")
     assert_focus_visible(page)  # a link
-    for target in ("#submit", "#remember_me", "#password", "#username"):
+    for target in ("#passkey-sign-in", "#submit", "#remember_me", "#password", "#username"):
         tab(page, target, back=True)
 
     page.keyboard.type(username)

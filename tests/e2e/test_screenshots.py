@@ -19,6 +19,7 @@ from tests.support.accounts import PASSWORD, create_user, make_admin, unique_nam
 from tests.support.live_app import LiveApp
 from tests.support.mfa_page import open_setup
 from tests.support.overrides import Override
+from tests.support.passkeys_ui import add_passkey
 from tests.support.prod_app import ROOT
 from tests.support.two_factor_ui import enrolled_user, password_step
 from tests.support.ui import (
@@ -30,6 +31,7 @@ from tests.support.ui import (
     login,
     new_page,
 )
+from tests.support.virtual_authenticator import attach
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
@@ -123,6 +125,24 @@ def test_screenshots(
     goto_ready(page, live_app.url(routes.ADMIN_AUDIT))
     expect(page.locator("#audit-table tbody tr").first).to_be_visible()
     _shoot(page, "console-audit.png", blank)
+
+
+def test_screenshot_of_the_passkeys(page: Page, live_app: LiveApp) -> None:
+    """account-passkeys.png: /account's passkeys, one on this device and one synced."""
+    page.goto("about:blank")
+    blank = page.screenshot()
+    member = unique_name("maria")
+    create_user(live_app, member)
+    laptop = attach(page)
+    login(page, live_app, member)
+    goto_ready(page, live_app.url("/account"))
+    add_passkey(page, "Work laptop")
+    laptop.remove()
+    attach(page, synced=True)
+    add_passkey(page, "Phone (password manager)")
+    expect(page.locator("#passkeys-table tbody tr")).to_have_count(2)
+    page.locator("#passkeys").scroll_into_view_if_needed()
+    _shoot(page, "account-passkeys.png", blank)
 
 
 SCHEMES: tuple[Literal["light", "dark"], ...] = ("light", "dark")

@@ -22,12 +22,15 @@ from nfp_app.pages.signup import signup_page
 
 # Every input of each page, by id, with the autocomplete value it must carry.
 EXPECTED: dict[str, dict[str, str]] = {
-    "login": {"username": "username", "password": "current-password"},
+    # "webauthn": the browser offers passkeys in the field's autofill (conditional mediation).
+    "login": {"username": "username webauthn", "password": "current-password"},
     "signup": {
         "username": "username",
         "email": "email",
         "password": "new-password",
         "confirm": "new-password",
+        "passkey_username": "username",
+        "passkey_email": "email",
     },
     "forgot": {"identifier": "username"},
     "reset": {"password": "new-password", "confirm": "new-password"},
@@ -46,6 +49,9 @@ EXPECTED: dict[str, dict[str, str]] = {
         "regen_password": "current-password",
         "off_password": "current-password",
         "off_code": "one-time-code",
+        "passkey_password": "current-password",
+        "new_passkey_name": "off",
+        "passkey_name": "off",
     },
     "users": {"user-search": "off", "reason-input": "off"},
     "notes": {"note-text": "off", "edit-text": "off"},
@@ -165,7 +171,7 @@ def test_every_password_input_has_a_show_password_toggle(page: tuple[str, rx.Com
 
 def test_password_pages_have_password_inputs() -> None:
     """The toggle test above would pass vacuously if passwords were not recognised."""
-    for name, count in (("login", 1), ("signup", 2), ("reset", 2), ("account", 8)):
+    for name, count in (("login", 1), ("signup", 2), ("reset", 2), ("account", 11)):
         assert sum(is_password(f) for f in inputs(PAGES[name]())) == count, name
 
 
@@ -185,6 +191,9 @@ def test_every_submit_button_is_inside_a_form(page: tuple[str, rx.Component]) ->
 def test_visible_fields_are_described_and_marked_invalid_by_their_errors() -> None:
     for field in inputs(signup_page()):
         field_id = attribute(field, "id")
+        if str(field_id).startswith("passkey_"):
+            continue  # the passkey form's one refusal is its alert callout
+
         assert f"{field_id}-error" in str(field.custom_attrs["aria-describedby"])
         assert '"true"' in str(field.custom_attrs["aria-invalid"])
 
