@@ -101,11 +101,12 @@ class SetPasswordState(PasswordVisibility, PasswordMeter, AuthState):
             self.step, self.error = "", checked.message
             return
         self.step, self.error = "password", ""
-        self._confirmed_at, self._confirmed_for = time.monotonic(), self._session_id
+        self._confirmed_at, self._confirmed_for = time.time(), self._session_id
         yield rx.set_focus("password")
 
     def _confirmed(self) -> bool:
-        fresh = time.monotonic() - self._confirmed_at < REAUTH_SECONDS
+        # Wall-clock time: with Redis the next event may run in another worker or on another host.
+        fresh = time.time() - self._confirmed_at < REAUTH_SECONDS
         return fresh and self._confirmed_for is not None and self._confirmed_for == self._session_id
 
     @rx.event
