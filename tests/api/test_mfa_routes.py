@@ -120,6 +120,7 @@ def test_users_without_2fa_get_a_token_and_see_it_off(api: httpx.Client, account
 
 
 def test_only_the_sign_in_routes_hand_out_bearer_tokens(api: httpx.Client) -> None:
+    """The password, its second step and a passkey: no other route trades anything for a token."""
     schema = api.get("/openapi.json").json()
     issuing = {
         path
@@ -127,7 +128,7 @@ def test_only_the_sign_in_routes_hand_out_bearer_tokens(api: httpx.Client) -> No
         for operation in operations.values()
         if "#/components/schemas/Token" in str(operation.get("responses", {}).get("200", {}))
     }
-    assert issuing == {"/token", "/token/mfa"}
+    assert issuing == {"/token", "/token/mfa", "/passkeys/authentication/verify"}
     second = schema["paths"]["/token/mfa"]["post"]
     assert second["summary"]
     assert {"200", "401", "422", "429"} <= set(second["responses"])
