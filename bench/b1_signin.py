@@ -1,0 +1,201 @@
+"""B1: sign-ins per second against the hash ceiling, over the websocket and over POST /token.
+
+The ceiling is cores ÷ the time of one password check at the configured cost, measured in this
+run on this machine: no server can sign people in faster than it can check their passwords.
+Usage: python -m bench.b1_signin [--levels 1,2,4,8,16] [--seconds 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from bench.harness import Figure, median, percentile, table, timed
+from nfp_app.infra import db
+from nfp_app.security import passwords
+from tests.support.live_app import LiveApp
+from tests.support.postgres_server import postgres_server
+from tests.support.prod_app import app_env, free_port, prod_app
+from tests.support.redis_server import RedisServer
+from tests.support.reflex_socket import reflex_socket, submit_login
+
+PASSWORD = "bench-password-123"  # noqa: S105  (throwaway accounts on a throwaway cluster)
+ROUNDS = 12
+
+
+def check_ms(repeat: int = 9) -> float:
+    """The median time of one password check at the configured cost, in this process."""
+    stored = passwords.hash_password(PASSWORD, rounds=ROUNDS)
+    return median(
+        timed(lambda: passwords.verify_password(PASSWORD, stored, rounds=ROUNDS), repeat=repeat)
+    )
+
+
+@dataclass(frozen=True)
+class Level:
+    """Sign-ins at one concurrency: how many per second, and how long each took."""
+
+    channel: str
+    concurrency: int
+    per_second: float
+    latencies_ms: list[float]
+    errors: int
+
+
+def drive(sign_in: Callable[[int], None], concurrency: int, seconds: float, channel: str) -> Level:
+    """`concurrency` threads sign in back to back (thread i as account i) for `seconds`."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    stop_at = time.perf_counter() + seconds
+
+    def client(index: int) -> None:
+        while time.perf_counter() < stop_at:
+            sent = time.perf_counter()
+            try:
+                sign_in(index)
+            except (AssertionError, httpx.HTTPError) as error:
+                with lock:
+                    errors.append(str(error)[:200])
+                continue
+            with lock:
+                latencies.append((time.perf_counter() - sent) * 1000)
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    return Level(channel, concurrency, len(latencies) / elapsed, latencies, len(errors))
+
+
+@contextmanager
+def running_app(work: Path) -> Iterator[LiveApp]:
+    """Our backend on PostgreSQL and Redis, with its default workers and hash cost."""
+    server = postgres_server()
+    with ExitStack() as stack:
+        database_url = stack.enter_context(server).url
+        redis = RedisServer(work)
+        redis.start()
+        stack.callback(redis.stop)
+        db.migrate_to_head(database_url)
+        port = free_port()
+        secret = secrets.token_urlsafe(48)
+        env = app_env(
+            DATABASE_URL=database_url,
+            REDIS_URL=redis.url,
+            SECRET_KEY=secret,
+            ALLOWED_ORIGINS=f"http://localhost:{port}",
+            # Sixteen accounts from one address: the signup limits are not what is measured.
+            SIGNUP_IP_LIMIT="0",
+            SIGNUP_TOTAL_LIMIT="0",
+        )
+        env.pop("BCRYPT_ROUNDS", None)
+        log = work / "app.log"
+        url = stack.enter_context(
+            prod_app(env=env, log=log, backend_only=True, port=port, startup_seconds=300)
+        )
+        yield LiveApp(base_url=url, database_url=database_url, secret_key=secret, log_path=log)
+
+
+def accounts(app: LiveApp, count: int) -> list[str]:
+    """`count` new accounts."""
+    names = [f"b1_{secrets.token_hex(4)}" for _ in range(count)]
+    for name in names:
+        answer = httpx.post(
+            app.url("/users/"), json={"username": name, "password": PASSWORD}, timeout=60
+        )
+        answer.raise_for_status()
+    return names
+
+
+def over_rest(app: LiveApp, names: list[str]) -> Callable[[int], None]:
+    """One sign-in: POST /token as account i."""
+
+    def sign_in(index: int) -> None:
+        form = {"username": names[index], "password": PASSWORD}
+        httpx.post(app.url("/token"), data=form, timeout=120).raise_for_status()
+
+    return sign_in
+
+
+def figures(ceiling: float, check: float, levels: list[Level]) -> list[Figure]:
+    """The best throughput of each channel against the ceiling."""
+    out = []
+    for channel in sorted({level.channel for level in levels}):
+        mine = [level for level in levels if level.channel == channel]
+        best = max(mine, key=lambda level: level.per_second)
+        extra = {f"p50_at_{lv.concurrency}": median(lv.latencies_ms or [0.0]) for lv in mine}
+        extra |= {
+            f"p95_at_{lv.concurrency}": percentile(lv.latencies_ms or [0.0], 0.95) for lv in mine
+        }
+        out.append(
+            Figure(
+                key="B1",
+                what=f"sign-ins/s over {channel} (best, at {best.concurrency} concurrent)",
+                value=best.per_second,
+                unit="/s",
+                baseline=ceiling,
+                baseline_what=f"{os.cpu_count()} cores ÷ {check:.0f} ms per check",
+                target=0.9,
+                higher_is_better=True,
+                extra=extra,
+            )
+        )
+    return out
+
+
+def run(levels: list[int], seconds: float) -> tuple[list[Figure], list[Level]]:
+    """Measure the check, start the app, drive each channel at each concurrency."""
+    check = check_ms()
+    ceiling = (os.cpu_count() or 1) * 1000 / check
+    results: list[Level] = []
+    with tempfile.TemporaryDirectory(prefix="nfp-b1-") as tmp, running_app(Path(tmp)) as app:
+        names = accounts(app, max(levels))
+        rest = over_rest(app, names)
+        rest(0)  # warm-up
+        for concurrency in levels:
+            results.append(drive(rest, concurrency, seconds, "POST /token"))
+        with ExitStack() as stack:
+            sockets = [stack.enter_context(reflex_socket(app)) for _ in range(max(levels))]
+
+            def over_socket(index: int) -> None:
+                submit_login(sockets[index], names[index], PASSWORD)
+
+            over_socket(0)  # warm-up
+            for concurrency in levels:
+                results.append(drive(over_socket, concurrency, seconds, "websocket"))
+    return figures(ceiling, check, results), results
+
+
+def main() -> None:
+    """Parse arguments, measure, print the table and every level."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--levels", default="1,2,4,8,16")
+    parser.add_argument("--seconds", type=float, default=10.0)
+    args = parser.parse_args()
+    levels = [int(part) for part in args.levels.split(",") if part.strip()]
+    found, results = run(levels, args.seconds)
+    print(table(found))
+    for level in results:
+        print(
+            f"{level.channel:12} c={level.concurrency:2} {level.per_second:6.2f}/s "
+            f"p50 {median(level.latencies_ms or [0.0]):6.0f} ms "
+            f"p95 {percentile(level.latencies_ms or [0.0], 0.95):6.0f} ms errors {level.errors}"
+        )
+
+
+if __name__ == "__main__":
+    main()
