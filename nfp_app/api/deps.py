@@ -47,12 +47,19 @@ def unauthorized(detail: str = "Could not validate credentials") -> HTTPExceptio
     return HTTPException(status.HTTP_401_UNAUTHORIZED, detail, headers=BEARER_CHALLENGE)
 
 
-async def current_token_user(
-    token: Annotated[str | None, Depends(oauth2_scheme)],
-) -> TokenUser:
-    """The live user and session behind the bearer token, or 401."""
+BearerToken = Annotated[str | None, Depends(oauth2_scheme)]
+
+
+def token_text(token: str | None) -> str:
+    """The bearer token as sent, or 401 when there is none or it is too long to be ours."""
     if not token or len(token) > MAX_TOKEN_LENGTH:
         raise unauthorized()
+    return token
+
+
+async def current_token_user(token: BearerToken) -> TokenUser:
+    """The live user and session behind the bearer token, or 401."""
+    token = token_text(token)
     found = await db.run(bearer.check_token, token=token)
     if found is None:
         raise unauthorized()

@@ -158,6 +158,16 @@ def check_token(
     return TokenUser(user=user, session_id=claims.session_id)
 
 
+def whoami(
+    *, session: Session, token: str, now: dt.datetime | None = None
+) -> tuple[TokenUser, bool] | None:
+    """`check_token`, and whether the user has 2FA on: GET /users/me/ in one transaction."""
+    found = check_token(session=session, token=token, now=now)
+    if found is None:
+        return None
+    return found, mfa_store.is_enabled(session, found.user)
+
+
 def revoke_token_session(*, session: Session, token_user: TokenUser, ip: str = "") -> None:
     """Log out: end the session the token is bound to, and with it the token."""
     session_ends.end(session=session, session_id=token_user.session_id, ip=ip)
