@@ -23,11 +23,13 @@ import httpx
 from bench.harness import Figure, median, percentile, table, timed
 from nfp_app.infra import db
 from nfp_app.security import passwords
+from nfp_app.state.auth import AuthState
+from nfp_app.state.login import LoginState
 from tests.support.live_app import LiveApp
 from tests.support.postgres_server import postgres_server
 from tests.support.prod_app import app_env, free_port, prod_app
 from tests.support.redis_server import RedisServer
-from tests.support.reflex_socket import reflex_socket, submit_login
+from tests.support.reflex_socket import ReflexSocket, handler, reflex_socket, submit_login
 
 PASSWORD = "bench-password-123"  # noqa: S105  (throwaway accounts on a throwaway cluster)
 ROUNDS = 12
@@ -41,6 +43,30 @@ def check_ms(repeat: int = 9) -> float:
     )
 
 
+def ceiling_per_second(seconds: float = 6.0) -> float:
+    """Password checks per second with one thread per core checking back to back.
+
+    This is the ceiling as the machine delivers it now (turbo, other load), which one
+    single-threaded timing times the core count would overstate or understate.
+    """
+    stored = passwords.hash_password(PASSWORD, rounds=ROUNDS)
+    done = [0] * (os.cpu_count() or 1)
+    stop_at = time.perf_counter() + seconds
+
+    def checker(index: int) -> None:
+        while time.perf_counter() < stop_at:
+            passwords.verify_password(PASSWORD, stored, rounds=ROUNDS)
+            done[index] += 1
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=checker, args=(i,)) for i in range(len(done))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(done) / (time.perf_counter() - started)
+
+
 @dataclass(frozen=True)
 class Level:
     """Sign-ins at one concurrency: how many per second, and how long each took."""
@@ -52,8 +78,9 @@ class Level:
     errors: int
 
 
-def drive(sign_in: Callable[[int], None], concurrency: int, seconds: float, channel: str) -> Level:
-    """`concurrency` threads sign in back to back (thread i as account i) for `seconds`."""
+def drive(sign_in: Callable[[int], float], concurrency: int, seconds: float, channel: str) -> Level:
+    """`concurrency` threads sign in back to back (thread i as account i) for `seconds`;
+    each sign-in gives the milliseconds of its own measured part."""
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -61,15 +88,14 @@ def drive(sign_in: Callable[[int], None], concurrency: int, seconds: float, chan
 
     def client(index: int) -> None:
         while time.perf_counter() < stop_at:
-            sent = time.perf_counter()
             try:
-                sign_in(index)
+                took = sign_in(index)
             except (AssertionError, httpx.HTTPError) as error:
                 with lock:
                     errors.append(str(error)[:200])
                 continue
             with lock:
-                latencies.append((time.perf_counter() - sent) * 1000)
+                latencies.append(took)
 
     started = time.perf_counter()
     threads = [threading.Thread(target=client, args=(i,)) for i in range(concurrency)]
@@ -121,12 +147,41 @@ def accounts(app: LiveApp, count: int) -> list[str]:
     return names
 
 
-def over_rest(app: LiveApp, names: list[str]) -> Callable[[int], None]:
+def over_rest(app: LiveApp, names: list[str]) -> Callable[[int], float]:
     """One sign-in: POST /token as account i."""
 
-    def sign_in(index: int) -> None:
+    def sign_in(index: int) -> float:
         form = {"username": names[index], "password": PASSWORD}
+        sent = time.perf_counter()
         httpx.post(app.url("/token"), data=form, timeout=120).raise_for_status()
+        return (time.perf_counter() - sent) * 1000
+
+    return sign_in
+
+
+def over_socket(names: list[str], sockets: list[ReflexSocket]) -> Callable[[int], float]:
+    """One sign-in: the login form's submit over tab i's websocket, until its handoff URL.
+
+    Then, untimed, the tab finishes the handoff as the browser does; otherwise the URL stays in
+    the tab's state and the next sign-in's replies would repeat it.
+    """
+
+    def sign_in(index: int) -> float:
+        socket = sockets[index]
+        before = len(socket.delta_values("handoff_url"))
+        form = {"username": names[index], "password": PASSWORD}
+        sent = time.perf_counter()
+        socket.send(handler(LoginState, "submit"), {"form_data": form}, path="/login")
+        deadline = time.monotonic() + 120
+        while not [url for url in socket.delta_values("handoff_url")[before:] if url]:
+            if time.monotonic() > deadline:
+                raise AssertionError("no handoff URL within 120 s")
+            time.sleep(0.002)
+        took = (time.perf_counter() - sent) * 1000
+        socket.send(handler(AuthState, "finish_handoff"), path="/login")
+        if not socket.sync():
+            raise AssertionError("the server closed the connection")
+        return took
 
     return sign_in
 
@@ -148,7 +203,9 @@ def figures(ceiling: float, check: float, levels: list[Level]) -> list[Figure]:
                 value=best.per_second,
                 unit="/s",
                 baseline=ceiling,
-                baseline_what=f"{os.cpu_count()} cores ÷ {check:.0f} ms per check",
+                baseline_what=(
+                    f"{os.cpu_count()} threads checking passwords ({check:.0f} ms per check)"
+                ),
                 target=0.9,
                 higher_is_better=True,
                 extra=extra,
@@ -160,7 +217,7 @@ def figures(ceiling: float, check: float, levels: list[Level]) -> list[Figure]:
 def run(levels: list[int], seconds: float) -> tuple[list[Figure], list[Level]]:
     """Measure the check, start the app, drive each channel at each concurrency."""
     check = check_ms()
-    ceiling = (os.cpu_count() or 1) * 1000 / check
+    ceiling = ceiling_per_second()
     results: list[Level] = []
     with tempfile.TemporaryDirectory(prefix="nfp-b1-") as tmp, running_app(Path(tmp)) as app:
         names = accounts(app, max(levels))
@@ -170,13 +227,13 @@ def run(levels: list[int], seconds: float) -> tuple[list[Figure], list[Level]]:
             results.append(drive(rest, concurrency, seconds, "POST /token"))
         with ExitStack() as stack:
             sockets = [stack.enter_context(reflex_socket(app)) for _ in range(max(levels))]
-
-            def over_socket(index: int) -> None:
-                submit_login(sockets[index], names[index], PASSWORD)
-
-            over_socket(0)  # warm-up
+            for socket, name in zip(sockets, names, strict=True):
+                submit_login(socket, name, PASSWORD)  # hydrates the tab; also a warm-up
+                socket.send(handler(AuthState, "finish_handoff"), path="/login")
+                socket.sync()
+            socket_sign_in = over_socket(names, sockets)
             for concurrency in levels:
-                results.append(drive(over_socket, concurrency, seconds, "websocket"))
+                results.append(drive(socket_sign_in, concurrency, seconds, "websocket"))
     return figures(ceiling, check, results), results
 
 
