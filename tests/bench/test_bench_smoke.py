@@ -1,0 +1,37 @@
+"""`python -m bench --smoke`: the benchmark scripts still run end to end (their figures are not
+judged here; benchmarks are not timed tests)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.bench]
+
+ROOT = Path(__file__).resolve().parents[2]
+REPORT = ROOT / "docs" / "benchmarks.md"
+
+
+def test_every_benchmark_runs_and_reports_its_ratio() -> None:
+    """Each benchmark prints a row with a baseline and a ratio; the smoke pass writes no report."""
+    report_before = REPORT.read_bytes()
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--smoke"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    rows = [line for line in done.stdout.splitlines() if line.startswith(("| B1 ", "| B5 "))]
+    assert {row.split("|")[1].strip() for row in rows} == {"B1", "B5"}, done.stdout
+    # Every row has a measured baseline and a ratio, not a dash.
+    assert all(row.split("|")[5].strip() != "–" for row in rows), done.stdout
+    assert REPORT.read_bytes() == report_before
