@@ -112,13 +112,14 @@ def begin_reauth(*, session: Session, user: User, now: dt.datetime) -> Ceremony 
     existing = credentials_of(session=session, user=user)
     if not existing:
         return Refused(NO_PASSKEYS)
-    handle, challenge = passkey_challenges.issue(
-        session=session, purpose="reauth", now=now, user=user
+    return passkey_options.assertion_ceremony(
+        session=session,
+        purpose="reauth",
+        now=now,
+        allowed=existing,
+        user_verification="required",
+        user=user,
     )
-    options = passkey_options.authentication(
-        challenge=challenge, allowed=existing, user_verification="required"
-    )
-    return Ceremony(handle=handle, options=options)
 
 
 def finish_reauth(

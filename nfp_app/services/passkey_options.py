@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import secrets
 from typing import Any
 
 import webauthn
+from sqlmodel import Session
 from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
 from webauthn.helpers.structs import (
     AttestationConveyancePreference,
@@ -19,8 +21,11 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 
-from nfp_app.models import PasskeyCredential
+from nfp_app.models import PasskeyCredential, User
 from nfp_app.security import passkeys
+from nfp_app.services import passkey_challenges
+from nfp_app.services.passkey_challenges import Purpose
+from nfp_app.services.passkey_results import Ceremony
 from nfp_app.services.passkey_verify import rp_id
 
 USER_HANDLE_BYTES = 32
@@ -94,3 +99,22 @@ def authentication(
         user_verification=UserVerificationRequirement(user_verification),
     )
     return _json(options)
+
+
+def assertion_ceremony(
+    *,
+    session: Session,
+    purpose: Purpose,
+    now: dt.datetime,
+    allowed: list[PasskeyCredential],
+    user_verification: str,
+    user: User | None = None,
+) -> Ceremony:
+    """A stored challenge for this purpose (and user), with the options to sign it."""
+    handle, challenge = passkey_challenges.issue(
+        session=session, purpose=purpose, now=now, user=user
+    )
+    options = authentication(
+        challenge=challenge, allowed=allowed, user_verification=user_verification
+    )
+    return Ceremony(handle=handle, options=options)

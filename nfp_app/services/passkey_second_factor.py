@@ -35,13 +35,15 @@ def begin_second_factor(
     allowed = credentials_of(session=session, user=user)
     if not allowed:
         return ChallengeInvalid()
-    handle, webauthn_challenge = passkey_challenges.issue(
-        session=session, purpose="second_factor", now=now, user=user
+    # The password was the first factor here, so presence alone may complete the second.
+    return passkey_options.assertion_ceremony(
+        session=session,
+        purpose="second_factor",
+        now=now,
+        allowed=allowed,
+        user_verification="preferred",
+        user=user,
     )
-    options = passkey_options.authentication(
-        challenge=webauthn_challenge, allowed=allowed, user_verification="preferred"
-    )
-    return Ceremony(handle=handle, options=options)
 
 
 def complete_second_factor(

@@ -43,11 +43,9 @@ __all__ = [
 
 def begin_signin(*, session: Session, now: dt.datetime) -> Ceremony:
     """Options for a username-less sign-in: any of this site's passkeys, with UV."""
-    handle, challenge = passkey_challenges.issue(session=session, purpose="signin", now=now)
-    options = passkey_options.authentication(
-        challenge=challenge, allowed=[], user_verification="required"
+    return passkey_options.assertion_ceremony(
+        session=session, purpose="signin", now=now, allowed=[], user_verification="required"
     )
-    return Ceremony(handle=handle, options=options)
 
 
 def _audit_login(
