@@ -29,6 +29,31 @@ def sign_in_details(user: User, ip: str, user_agent: str, now: dt.datetime) -> d
     }
 
 
+def send_to_owner(
+    session: Session,
+    user: User,
+    template: str,
+    *,
+    ip: str,
+    user_agent: str,
+    now: dt.datetime,
+    **values: str,
+) -> None:
+    """A security email to the account's own address (none without one), with who, when,
+    where and the way back through "Forgot your password?"."""
+    if not user.email:
+        return
+    mailer.enqueue(
+        session=session,
+        to=user.email,
+        template=template,
+        now=now,
+        forgot_link=mailer.app_link(routes.FORGOT_PASSWORD),
+        **sign_in_details(user, ip, user_agent, now),
+        **values,
+    )
+
+
 def password_changed(
     *, session: Session, user: User, ip: str, user_agent: str, now: dt.datetime | None = None
 ) -> None:

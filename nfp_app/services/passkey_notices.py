@@ -9,7 +9,7 @@ from sqlmodel import Session
 from nfp_app import routes
 from nfp_app.models import User
 from nfp_app.services import mailer
-from nfp_app.services.notices import sign_in_details
+from nfp_app.services.notices import send_to_owner
 
 
 def _send(
@@ -23,17 +23,15 @@ def _send(
     now: dt.datetime,
     **values: str,
 ) -> None:
-    if not user.email:
-        return
-    mailer.enqueue(
-        session=session,
-        to=user.email,
-        template=template,
+    send_to_owner(
+        session,
+        user,
+        template,
+        ip=ip,
+        user_agent=user_agent,
         now=now,
         passkey=name,
         account_link=mailer.app_link(routes.ACCOUNT) + "#passkeys",
-        forgot_link=mailer.app_link(routes.FORGOT_PASSWORD),
-        **sign_in_details(user, ip, user_agent, now),
         **values,
     )
 
