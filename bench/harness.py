@@ -118,3 +118,27 @@ def table(figures: list[Figure]) -> str:
 def median(values: list[float]) -> float:
     """The median of a non-empty list."""
     return statistics.median(values)
+
+
+@dataclass(frozen=True)
+class Plot:
+    """One PNG for the report: named series of (x, y) points, drawn as lines or bars."""
+
+    name: str  # file stem under docs/benchmarks/, e.g. "b1_latency"
+    title: str
+    xlabel: str
+    ylabel: str
+    series: dict[str, list[tuple[float, float]]]
+    kind: str = "line"  # "line" or "bar"
+    log_x: bool = False
+
+
+@dataclass(frozen=True)
+class Section:
+    """What one benchmark contributes to the report: its claims, its method and details, plots."""
+
+    key: str  # "B1" ... "B8"
+    title: str
+    figures: list[Figure]
+    markdown: str  # how it was measured and the detail table; no heading, no summary table
+    plots: list[Plot] = field(default_factory=list)
