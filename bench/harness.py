@@ -131,6 +131,8 @@ class Plot:
     series: dict[str, list[tuple[float, float]]]
     kind: str = "line"  # "line" or "bar"
     log_x: bool = False
+    x_labels: tuple[str, ...] = ()  # bar plots: the label of x = 0, 1, 2 ...
+    target: float | None = None  # drawn as a dashed line
 
 
 @dataclass(frozen=True)

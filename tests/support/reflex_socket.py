@@ -6,7 +6,7 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urljoin
@@ -44,6 +44,8 @@ class ReflexSocket:
         self.messages: list[Any] = []
         self._path = "/admin"
         self._lock = threading.Lock()
+        # Waiters sleep on this until a reply arrives, instead of polling the whole list.
+        self._arrived = threading.Condition(self._lock)
         self._client = socketio.Client(reconnection=False)
         self._client.on("*", self._received, namespace=NAMESPACE)
         # websocket-client sends the Origin of the URL itself, which is the app's own origin.
@@ -57,8 +59,9 @@ class ReflexSocket:
         )
 
     def _received(self, event: str, data: Any = None) -> None:
-        with self._lock:
+        with self._arrived:
             self.messages.append([event, data])
+            self._arrived.notify_all()
 
     @property
     def connected(self) -> bool:
@@ -90,14 +93,43 @@ class ReflexSocket:
             return False
         self.send(setvar, {"var_name": "is_hydrated", "value": False}, path=self._path)
         self.send(setvar, {"var_name": "is_hydrated", "value": True}, path=self._path)
-        deadline = time.monotonic() + limit
-        while True not in self.delta_values("is_hydrated", since=since):
-            if not self.connected:
-                return False
-            if time.monotonic() > deadline:
-                raise AssertionError(f"the server did not catch up within {limit} s")
-            time.sleep(0.02)
+        try:
+            self.wait_delta("is_hydrated", since=since, limit=limit, accept=lambda v: v is True)
+        except ConnectionError:
+            return False
+        except TimeoutError:
+            raise AssertionError(f"the server did not catch up within {limit} s") from None
         return True
+
+    def wait_delta(
+        self,
+        var: str,
+        *,
+        since: int,
+        limit: float = 30.0,
+        accept: Callable[[Any], bool] = bool,
+    ) -> Any:
+        """The first accepted value a delta gives the var from the `since`-th reply on, as soon
+        as it arrives; TimeoutError after `limit` s, ConnectionError if the server hangs up."""
+        key = f"{var}_rx_state_"
+        deadline = time.monotonic() + limit
+        with self._arrived:
+            checked = since
+            while True:
+                for _, data in self.messages[checked:]:
+                    if not isinstance(data, dict):
+                        continue
+                    for values in data.get("delta", {}).values():
+                        if key in values and accept(values[key]):
+                            return values[key]
+                checked = len(self.messages)
+                if not self._client.connected:
+                    raise ConnectionError("the server closed the connection")
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError(f"no {var} within {limit} s")
+                # Woken by every reply; the timeout also notices a closed connection.
+                self._arrived.wait(min(remaining, 0.5))
 
     def wait_for(self, text: str, limit: float = 15.0) -> None:
         """Wait until some reply contains the text."""
@@ -183,17 +215,16 @@ def redeem(app: LiveApp, handoff_url: str, binding: str) -> str:
 
 def submit_login(socket: ReflexSocket, username: str, password: str) -> str:
     """Submit the login form over the socket; the cookie beacon's URL, not yet loaded."""
-    before = len(socket.delta_values("handoff_url"))
+    since = len(socket.messages)
     socket.send(handler(rx.State, "hydrate"), path="/login")
     form = {"username": username, "password": password}
     socket.send(handler(LoginState, "submit"), {"form_data": form}, path="/login")
-    deadline = time.monotonic() + 15
-    while not (urls := [url for url in socket.delta_values("handoff_url")[before:] if url]):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"no handoff URL: {socket.text()[-2000:]}")
-        time.sleep(0.05)
-    assert urls[-1].startswith("/auth/session?code="), urls
-    return urls[-1]
+    try:
+        url = socket.wait_delta("handoff_url", since=since, limit=15)
+    except (TimeoutError, ConnectionError):
+        raise AssertionError(f"no handoff URL: {socket.text()[-2000:]}") from None
+    assert url.startswith("/auth/session?code="), url
+    return url
 
 
 def sign_in(socket: ReflexSocket, username: str, password: str) -> str:
