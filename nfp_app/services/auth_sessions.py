@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement
+from sqlmodel import Session, col, select
 
 from nfp_app.infra.settings import get_settings
 from nfp_app.models import AuthSession, User, clip, utcnow
@@ -116,10 +117,12 @@ def start_api_session(
     return _open(session, user, persistent=False, user_agent=user_agent, ip=ip, now=now or utcnow())
 
 
-def _live_user(session: Session, row: AuthSession | None, now: dt.datetime) -> User | None:
+def _live_user(
+    session: Session, row: AuthSession | None, now: dt.datetime, user: User | None = None
+) -> User | None:
     if row is None or not is_live(row, now=now):
         return None
-    user = session.get(User, row.user_id)
+    user = user or session.get(User, row.user_id)
     if user is None or not user.is_active:
         return None
     if now - row.last_seen_at >= TOUCH_INTERVAL:
@@ -128,19 +131,36 @@ def _live_user(session: Session, row: AuthSession | None, now: dt.datetime) -> U
     return user
 
 
+def _row_and_user(
+    session: Session, condition: ColumnElement[bool]
+) -> tuple[AuthSession | None, User | None]:
+    """The session row that meets the condition and its user, in one round trip (a join)."""
+    query = select(AuthSession, User).join(User, col(User.id) == col(AuthSession.user_id))
+    found = session.exec(query.where(condition)).first()
+    return (found[0], found[1]) if found is not None else (None, None)
+
+
+def live_session(
+    *, session: Session, session_id: int, now: dt.datetime | None = None
+) -> tuple[AuthSession, User] | None:
+    """A live session's row and user, refreshing its idle timer; None when it has ended."""
+    row, user = _row_and_user(session, col(AuthSession.id) == session_id)
+    user = _live_user(session, row, now or utcnow(), user)
+    return (row, user) if row is not None and user is not None else None
+
+
 def check(*, session: Session, session_id: int, now: dt.datetime | None = None) -> User | None:
     """The user of a live session, refreshing its idle timer; None when it has ended."""
-    return _live_user(session, session.get(AuthSession, session_id), now or utcnow())
+    found = live_session(session=session, session_id=session_id, now=now)
+    return found[1] if found is not None else None
 
 
 def resume(
     *, session: Session, secret: str, now: dt.datetime | None = None
 ) -> tuple[int, User] | None:
     """The session id and user for a cookie secret, when that session is still live."""
-    row = session.exec(
-        select(AuthSession).where(AuthSession.secret_hash == tokens.digest(secret))
-    ).first()
-    user = _live_user(session, row, now or utcnow())
+    row, user = _row_and_user(session, col(AuthSession.secret_hash) == tokens.digest(secret))
+    user = _live_user(session, row, now or utcnow(), user)
     if row is None or row.id is None or user is None:
         return None
     return row.id, user

@@ -149,11 +149,15 @@ def check_token(
         claims = tokens.decode_access_token(token, key=get_settings().secret_key)
     except tokens.InvalidTokenError:
         return None
-    user = auth_sessions.check(session=session, session_id=claims.session_id, now=now or utcnow())
-    if user is None or user.id is None or str(user.id) != claims.subject:
+    found = auth_sessions.live_session(
+        session=session, session_id=claims.session_id, now=now or utcnow()
+    )
+    if found is None:
         return None
-    row = session.get(AuthSession, claims.session_id)
-    if row is None or not _issued_after_password_change(row, claims, user):
+    row, user = found
+    if user.id is None or str(user.id) != claims.subject:
+        return None
+    if not _issued_after_password_change(row, claims, user):
         return None
     return TokenUser(user=user, session_id=claims.session_id)
 
