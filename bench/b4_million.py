@@ -23,7 +23,17 @@ from sqlalchemy import event
 from sqlmodel import Session, col, func, select
 
 from bench.console_seed import seed_sessions, seed_sign_ins
-from bench.harness import Figure, Plot, Section, machine, median, now_utc, percentile, table
+from bench.harness import (
+    Figure,
+    Plot,
+    Section,
+    load_average,
+    machine,
+    median,
+    now_utc,
+    percentile,
+    table,
+)
 from nfp_app.infra import db
 from nfp_app.infra.settings import get_settings
 from nfp_app.models import AuthEvent, User
@@ -47,6 +57,7 @@ LOOKUP_MS = 2.0
 PAGE_MS = 50.0
 COUNTERS_MS = 200.0
 CHART_MS = 200.0
+NEAR = 0.75  # a p95 above this share of the limit gets its query plans in the report
 
 
 @dataclass(frozen=True)
@@ -349,7 +360,7 @@ def measure(engine: sa.Engine, case: Case, sizes: Sizes) -> None:
         return case.call(session, 0)
 
     case.server_ms = server_ms(engine, fixed)
-    if case.median > case.target or case.p95 > case.target:
+    if case.p95 > NEAR * case.target:
         case.plan = plan_text(engine, fixed)
 
 
@@ -378,10 +389,13 @@ def figures(found: list[Case]) -> list[Figure]:
     ]
 
 
-def markdown(found: list[Case], sizes: Sizes, seeded: dict[str, float], cold: float) -> str:
+def markdown(
+    found: list[Case], sizes: Sizes, seeded: dict[str, float], cold: float, total: float
+) -> str:
     """How it was measured, the detail table and the plans of any miss."""
     lines = [
-        f"Measured {now_utc()} on {machine()}. A throwaway PostgreSQL cluster "
+        f"Measured {now_utc()} on {machine()}, load average {load_average()} at the end; "
+        f"the whole run, seeding included, took {total:.0f} s. A throwaway PostgreSQL cluster "
         "(`tests.support.postgres_server`, default settings), migrated to head, seeded with "
         f"**{sizes.users:,} demo accounts** through `demo_users.seed` (the `seed-demo` code: "
         f"COPY in one transaction, {seeded['users']:.1f} s), **{int(seeded['event_rows']):,} "
@@ -394,8 +408,8 @@ def markdown(found: list[Case], sizes: Sizes, seeded: dict[str, float], cold: fl
         "statements, COMMIT), through SQLAlchemy in this process: "
         f"{sizes.warmup} untimed warm-up runs, then {sizes.repeat} timed runs "
         f"({sizes.lookup_repeat} for the lookups, each run a different random account). "
-        "The figure is the **median**; the p95 is in the table, and a case counts as missed "
-        "in the plans below when either is over its limit. Pages are the console's keyset "
+        "The figure is the **median**; the p95 is in the table, and every case whose p95 is "
+        f"over {NEAR:.0%} of its limit gets its query plans below. Pages are the console's keyset "
         "pages (20 rows, `count=False`, cursors as a client holds them after paging that "
         "far); searches are the users page's prefix search over usernames and emails. "
         "`server` is the sum of PostgreSQL's own execution times of the call's statements "
@@ -419,7 +433,8 @@ def markdown(found: list[Case], sizes: Sizes, seeded: dict[str, float], cold: fl
     if planned:
         lines += [
             "",
-            "Plans of the cases over a limit (median or p95), EXPLAIN (ANALYZE, BUFFERS):",
+            f"Plans of the cases whose p95 is over {NEAR:.0%} of the limit, "
+            "EXPLAIN (ANALYZE, BUFFERS) of each statement the call sends:",
         ]
         for number, case in planned:
             lines += ["", f"{number}. {case.name}:", "", "```", case.plan, "```"]
@@ -427,16 +442,17 @@ def markdown(found: list[Case], sizes: Sizes, seeded: dict[str, float], cold: fl
 
 
 def plot(found: list[Case]) -> Plot:
-    """Median and p95 per case (x = the row number of the detail table), and each limit."""
+    """Median and p95 of each case as a share of its limit (x = the row of the detail table):
+    limits of 2, 50 and 200 ms on one linear axis would hide the lookups."""
     return Plot(
         name="b4_queries",
-        title="B4: service calls at a million users (x = row of the table)",
-        xlabel="case (row number of the detail table)",
-        ylabel="ms",
+        title="B4: each service call at a million users, % of its limit",
+        xlabel="case (row number of the B4 detail table)",
+        ylabel="% of the limit (100 = the limit)",
         series={
-            "median": [(float(n), c.median) for n, c in enumerate(found, 1)],
-            "p95": [(float(n), c.p95) for n, c in enumerate(found, 1)],
-            "limit": [(float(n), c.target) for n, c in enumerate(found, 1)],
+            "median": [(float(n), 100 * c.median / c.target) for n, c in enumerate(found, 1)],
+            "p95": [(float(n), 100 * c.p95 / c.target) for n, c in enumerate(found, 1)],
+            "limit": [(float(n), 100.0) for n, _ in enumerate(found, 1)],
         },
         kind="bar",
     )
@@ -445,6 +461,7 @@ def plot(found: list[Case]) -> Plot:
 def run(*, smoke: bool) -> Section:
     """Start PostgreSQL, seed, time every case, stop PostgreSQL."""
     sizes = SMOKE if smoke else FULL
+    started = time.perf_counter()
     with postgres_server() as server:
         db.migrate_to_head(server.url)
         engine = db.engine_for(server.url)  # the app's engine settings (pool, pre-ping)
@@ -460,7 +477,7 @@ def run(*, smoke: bool) -> Section:
         key="B4",
         title="a million users",
         figures=figures(found),
-        markdown=markdown(found, sizes, seeded, cold),
+        markdown=markdown(found, sizes, seeded, cold, time.perf_counter() - started),
         plots=[plot(found)],
     )
 
