@@ -733,13 +733,15 @@ def markdown(curves: list[Curve], sizes: Sizes) -> str:
         "supervisor (and its sibling workers): RSS (`VmRSS`, also shown) counts them in full in "
         "every process, PSS divides them among the processes mapping them, so worker PSS plus "
         "supervisor PSS is what the backend really costs the machine. Pages a tab adds are "
-        "private to its worker, so the per-tab figure is the same either way. Per tab = (PSS "
-        "with the tabs − idle PSS) ÷ tabs per worker.",
+        "private to its worker, so the per-tab figure is nearly the same either way. Per tab = "
+        "(PSS with the tabs − idle PSS) ÷ tabs per worker. The issue sets no target for B8, so the "
+        "figures have none: the ratios show what the app adds to bare Reflex.",
         "",
         "**Where the state lives.** In Redis: with `REFLEX_REDIS_URL` Reflex's `StateManagerRedis` "
         "loads a tab's state for each event and writes it back (no in-process cache: Reflex's "
         "opportunistic lock cache is off by default). Per connection a worker keeps Granian's "
-        "websocket and python-socketio/engine.io session objects (queues, the ping task), "
+        "websocket and python-socketio/engine.io session objects (a send queue, the tasks "
+        "that read and write the websocket), "
         "Reflex's token manager maps (client token ↔ socket id, also mirrored to Redis) and, in "
         "ours, one entry in `nfp_app.state.tabs` (session id → client tokens, for the sign-out "
         "push; capped at 50,000 tabs).",
