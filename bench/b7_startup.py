@@ -1,7 +1,7 @@
 """B7: start-up. A fresh clone to serving (cold and warm), `reflex run --env prod` against the
 bare Reflex app, and migrating an empty database (PostgreSQL and SQLite).
 
-Usage: python -m bench.b7_startup [--smoke] [--restarts 2]
+Usage: python -m bench.b7_startup [--smoke] [--restarts 3]
 """
 
 from __future__ import annotations
@@ -304,16 +304,21 @@ def section(
         f"| start {index + 1} | {a:.1f} | {b:.1f} |"
         for index, (a, b) in enumerate(zip(mine, theirs, strict=True))
     )
+    links = os.environ.get("PIP_FIND_LINKS")
+    pip_source = f"here `PIP_FIND_LINKS={links}`, no download" if links else "its index"
     markdown = f"""**Clone to serving.** `git clone` of the checkout's committed HEAD into a
 temporary folder, then the README's command, `scripts/run.sh` (dev mode, `reflex run` with
 npm), on free ports, from a clean shell environment (system `PATH`, no venv, pip's and npm's own
 configuration kept), until `/login` answers 200 on the frontend port and `/ping` on the backend
 port. *Cold* = the clone has no `.venv` and no `.web`: `python3 -m venv`, `pip install` of
-`requirements.txt` under `constraints.txt` from whatever this machine's pip index and cache
-hold, `npm install` of the pinned `reflex.lock/package-lock.json` from npm's cache (`~/.npm`,
+`requirements.txt` under `constraints.txt` from whatever this machine's pip configuration
+offers ({pip_source}) and pip's cache, `npm install` of the pinned
+`reflex.lock/package-lock.json` from npm's cache (`~/.npm`,
 the registry for what is missing), Reflex's compile and Vite's dev server. *Warm* = the whole
 process group stopped (SIGTERM) and `scripts/run.sh` run again in the same clone (pip finds
-everything installed, npm is skipped). {smoke_note}Cold: {cold_text}; warm: {warm:.1f} s.
+everything installed, npm is skipped). In dev mode Vite compiles a page's modules when a
+browser first asks for them, so that is not included. {smoke_note}Cold: {cold_text};
+warm: {warm:.1f} s.
 
 **`reflex run --env prod`.** Ours from the checkout (SQLite, one worker, no Redis) and the bare
 app (`bench/bare_app`, copied to a temporary folder with the checkout's `node_modules`),
@@ -351,8 +356,8 @@ head` in a new Python process (imports included): PostgreSQL {postgres[1]:.0f} m
 
 def run(*, smoke: bool, restarts: int | None = None) -> Section:
     """Clone and start, start both apps in prod, migrate empty databases."""
-    count = restarts or (1 if smoke else 2)
-    repeat = 2 if smoke else 5
+    count = restarts or (1 if smoke else 3)
+    repeat = 2 if smoke else 7
     with tempfile.TemporaryDirectory(prefix="nfp-b7-") as tmp:
         work = Path(tmp)
         (work / "clone-run").mkdir()
