@@ -21,7 +21,7 @@ from pathlib import Path
 
 import sqlalchemy
 
-from bench.b6_frontend import bare_process, checkout_web, copy_bare_app, ours_process
+from bench.b6_frontend import bare_process, copy_bare_app, ours_process
 from bench.harness import Figure, Plot, Section, median, table
 from nfp_app.infra import db
 from tests.support.postgres_server import postgres_server
@@ -59,7 +59,16 @@ def user_env() -> dict[str, str]:
 class CloneRun:
     """The clone's run command (dev mode, as the README says), in its own process group."""
 
-    def __init__(self, clone: Path, command: list[str], env: dict[str, str], log: Path) -> None:
+    def __init__(
+        self,
+        clone: Path,
+        command: list[str],
+        env: dict[str, str],
+        log: Path,
+        *,
+        backend_only: bool = False,
+    ) -> None:
+        self.backend_only = backend_only
         self.clone = clone
         self.command = command
         self.env = env
@@ -70,7 +79,9 @@ class CloneRun:
 
     def start(self, limit: float) -> float:
         """Seconds until /login answers 200 on the frontend port and /ping on the backend's."""
-        ports = ["--frontend-port", str(self.frontend), "--backend-port", str(self.backend)]
+        ports = ["--backend-port", str(self.backend)]
+        if not self.backend_only:
+            ports += ["--frontend-port", str(self.frontend)]
         with self.log.open("ab") as log:
             started = time.monotonic()
             self.process = subprocess.Popen(
@@ -86,7 +97,7 @@ class CloneRun:
         while time.monotonic() - started < limit:
             if self.process.poll() is not None:
                 raise RuntimeError(f"the clone's app exited:\n{self.log.read_text()[-3000:]}")
-            if _answers(login) and _answers(ping):
+            if (self.backend_only or _answers(login)) and _answers(ping):
                 return time.monotonic() - started
             time.sleep(0.25)
         raise RuntimeError(f"the clone did not serve in {limit} s:\n{self.log.read_text()[-3000:]}")
@@ -125,33 +136,18 @@ def clone_to_serving(work: Path, *, smoke: bool) -> tuple[float | None, float, f
     clone_seconds = time.monotonic() - started
     env = user_env()
     if smoke:
-        # Smoke: no venv and no npm install. The clone borrows this venv and the checkout's
-        # node_modules and runs what scripts/run.sh ends with, `reflex run`.
+        # Smoke: no venv, no frontend. The clone borrows this venv and runs what
+        # scripts/run.sh ends with, `reflex run`, backend only.
         (clone / ".venv").symlink_to(Path(sys.executable).parent.parent)
-        (clone / ".web").mkdir()
-        source = checkout_web()
-        subprocess.run(
-            [
-                "cp",
-                "-a",
-                "node_modules",
-                "package-lock.json",
-                "package.json",
-                "reflex.install_frontend_packages.cached",
-                str(clone / ".web"),
-            ],
-            cwd=source,
-            check=True,
-        )
         env.update(
             REFLEX_USE_NPM="1",
             npm_config_omit_lockfile_registry_resolved="true",
             PATH=f"{clone / '.venv' / 'bin'}:{CLEAN_PATH}",
         )
-        command = [str(clone / ".venv" / "bin" / "reflex"), "run"]
+        command = [str(clone / ".venv" / "bin" / "reflex"), "run", "--backend-only"]
     else:
         command = ["scripts/run.sh"]
-    run = CloneRun(clone, command, env, work / "clone.log")
+    run = CloneRun(clone, command, env, work / "clone.log", backend_only=smoke)
     try:
         cold = None if smoke else run.start(limit=600)
         if cold is not None:
@@ -255,7 +251,7 @@ def section(
         Figure(
             key="B7",
             what="clone to serving, warm (run again in the same clone)"
-            + (" [smoke: borrowed venv and node_modules]" if smoke else ""),
+            + (" [smoke: borrowed venv, backend only]" if smoke else ""),
             value=warm,
             unit="s",
         ),
@@ -289,8 +285,8 @@ def section(
         else "not measured (smoke)"
     )
     smoke_note = (
-        "Smoke: no cold run; the warm run borrows this venv and the checkout's node_modules "
-        "and starts `reflex run` directly. "
+        "Smoke: no cold run; the warm run borrows this venv and starts `reflex run "
+        "--backend-only` directly, until `/ping` answers. "
         if smoke
         else ""
     )
