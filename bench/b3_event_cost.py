@@ -86,6 +86,15 @@ class TimedSocket(ReflexSocket):
                 self._arrived.wait(0.5)
             return (time.perf_counter() - sent) * 1000
 
+    def wait_for_value(self, var: str, since: int, limit: float = 120.0) -> None:
+        """Wait, without polling, until a reply from the `since`-th on gives `var` a value."""
+        deadline = time.monotonic() + limit
+        with self._arrived:
+            while not [value for value in self.delta_values(var, since) if value]:
+                if time.monotonic() > deadline or not self.connected:
+                    raise AssertionError(f"no {var} within {limit} s")
+                self._arrived.wait(0.5)
+
     def _has_delta(self, since: int) -> bool:
         with self._lock:
             return any(
