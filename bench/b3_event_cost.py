@@ -379,6 +379,16 @@ deeper state tree (3–4 states of ours instead of one, each unpickled from and 
 per event, and the dirty-var and computed-var walk over them).
 Reply sizes are alike (about 1 KB, mostly the router data Reflex sends with every delta).
 """
+    if not figure.holds:
+        markdown += f"""
+Why the target is missed: even a free session check would leave ours at
+{median(unchecked) / median(base):.2f}× the bare app (ours without the check ÷ bare), so no
+change to the check alone can reach 1.2. Caching it (a database read at most every few
+seconds per tab, trusting the Redis sign-out push in between) would save most of the
+{median(mine) - median(unchecked):.1f} ms, but it would weaken SEC-6 ("the next event of an
+open tab signs it out"; docs/SECURITY.md): a revocation the push misses (Redis down, the
+push racing the event) would be honoured only after the cache expired. Not done.
+"""
     plot = Plot(
         name="b3_event_cost",
         title="Event round trip: ours (session check) vs bare Reflex",
