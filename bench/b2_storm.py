@@ -219,10 +219,12 @@ Why a target is missed: on this machine ({os.cpu_count()} cores) every Granian w
 sign-in pool of one bcrypt thread per core, so {level.concurrency} concurrent sign-ins keep
 every core busy hashing, and the event loops that answer the observers and `/ping` wait for
 the scheduler like any other thread (bcrypt releases the GIL, so this is CPU, not the GIL).
-A fix outside this benchmark, tried by hand (one run each way, on a loaded machine): start
+A fix outside this benchmark, tried by hand (two runs each way, on a loaded machine): start
 the hashing pools' threads at a lower OS priority (`os.setpriority` on the thread, nice +10,
-in the ThreadPoolExecutor's initializer in nfp_app/infra/workers.py). It halved the storm's
-event p50 and cut the ping's p95 by about 4×, while sign-ins still get every idle cycle.
+in the ThreadPoolExecutor's initializer in nfp_app/infra/workers.py). It about halved the
+storm's event p50 and p95 and cut the ping's p95 by 3–5×, for about a fifth fewer sign-ins
+per second on that busy machine; the event p95 stayed above 1.5× idle (the sign-ins' own
+event-loop work remains).
 """
     plot = Plot(
         name="b2_storm",
