@@ -60,16 +60,7 @@ WORKERS = int(os.environ.get("GRANIAN_WORKERS") or min((os.cpu_count() or 1) * 2
 
 
 class TimedSocket(ReflexSocket):
-    """A ReflexSocket that wakes a waiting round trip the moment a reply arrives."""
-
-    def __init__(self, app: LiveApp, token: str, cookie: str, *, bind: bool = True) -> None:
-        self._arrived = threading.Condition()
-        super().__init__(app, token, cookie, bind=bind)
-
-    def _received(self, event: str, data: Any = None) -> None:
-        super()._received(event, data)
-        with self._arrived:
-            self._arrived.notify_all()
+    """A ReflexSocket that times one event until its delta reply, waking as the reply arrives."""
 
     def round_trip(
         self, name: str, path: str, payload: dict[str, Any] | None = None, limit: float = 60.0
@@ -80,7 +71,9 @@ class TimedSocket(ReflexSocket):
             sent = time.perf_counter()
             self.send(name, payload, path=path)
             deadline = time.monotonic() + limit
-            while not self._has_delta(since):
+            while not any(
+                isinstance(data, dict) and "delta" in data for _, data in self.messages[since:]
+            ):
                 if time.monotonic() > deadline or not self.connected:
                     raise AssertionError(f"no reply to {name} within {limit} s")
                 self._arrived.wait(0.5)
@@ -88,18 +81,10 @@ class TimedSocket(ReflexSocket):
 
     def wait_for_value(self, var: str, since: int, limit: float = 120.0) -> None:
         """Wait, without polling, until a reply from the `since`-th on gives `var` a value."""
-        deadline = time.monotonic() + limit
-        with self._arrived:
-            while not [value for value in self.delta_values(var, since) if value]:
-                if time.monotonic() > deadline or not self.connected:
-                    raise AssertionError(f"no {var} within {limit} s")
-                self._arrived.wait(0.5)
-
-    def _has_delta(self, since: int) -> bool:
-        with self._lock:
-            return any(
-                isinstance(data, dict) and "delta" in data for _, data in self.messages[since:]
-            )
+        try:
+            self.wait_delta(var, since=since, limit=limit)
+        except (TimeoutError, ConnectionError) as error:
+            raise AssertionError(f"no {var} within {limit} s") from error
 
     def trim(self) -> None:
         """Forget the replies so far, so that long runs do not scan ever longer lists."""

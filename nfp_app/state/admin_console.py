@@ -47,8 +47,9 @@ class AdminConsoleState(AuthState):
             self._admin_checked = False
             self._console_for = None
             return None
-        self._admin_checked = True
-        self._console_for = self._session_id
+        if not self._admin_checked or self._console_for != self._session_id:
+            self._admin_checked = True
+            self._console_for = self._session_id
         return user
 
     def _not_admin_redirect(self) -> rx.event.EventSpec | None:

@@ -99,9 +99,15 @@ class AuthState(rx.State):
 
     async def _remember(self, session_id: int, user: User) -> None:
         await self._switch_session(session_id)
-        self._user = user_view(user)
-        self._mfa_due = await mfa_gate.enrolment_due(user)
-        self._checked_by = self.router.session.session_id
+        # Reflex marks a var dirty on every assignment, equal or not, and then recomputes its
+        # dependants and writes the state back to Redis: on the per-event path, assign changes only.
+        view, mfa_due = user_view(user), await mfa_gate.enrolment_due(user)
+        if self._user != view:
+            self._user = view
+        if self._mfa_due != mfa_due:
+            self._mfa_due = mfa_due
+        if self._checked_by != self.router.session.session_id:
+            self._checked_by = self.router.session.session_id
         # This worker will sign the tab out the moment the session ends elsewhere.
         tabs.watch(session_id, self.router.session.client_token)
 
@@ -120,7 +126,8 @@ class AuthState(rx.State):
         """Every protected handler starts here: the live user of this tab, restored from the
         cookie when needed, or None with the signed-in state cleared."""
         # The page's own check decides now; a pushed sign-out notice has done its part.
-        self.signed_out_elsewhere = False
+        if self.signed_out_elsewhere:
+            self.signed_out_elsewhere = False
         # The stored session id counts only on the connection that proved it. Reflex hands the
         # stored state to anyone who connects with its client token, so a new connection (a
         # reload, or a thief with a copied token) must bring the HttpOnly cookie again.
