@@ -3,7 +3,8 @@
 Our production backend (PostgreSQL, Redis, default workers, bcrypt cost 12) serves signed-in
 observer tabs that each fire B3's cheap authenticated event (the session check) at a fixed
 rate, and a pinger calling GET /ping. First idle, then while 16 tabs sign in over the
-websocket back to back (B1's sign-in), the observers' round trips and the pings are timed.
+websocket back to back (B1's whole browser sign-in), the observers' round trips and the
+pings are timed.
 Usage: python -m bench.b2_storm [--smoke]
 """
 
@@ -14,19 +15,16 @@ import os
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 
-from bench.b1_signin import PASSWORD, Level, accounts, drive, running_app
+from bench.b1_signin import PASSWORD, Level, accounts, drive, over_socket, running_app
 from bench.b3_event_cost import CHEAP_EVENT, CHEAP_PATH, TimedSocket, signed_in_tab, timed_socket
 from bench.harness import Figure, Plot, Section, median, percentile, table
-from nfp_app.state.auth import AuthState
-from nfp_app.state.login import LoginState
-from tests.support.reflex_socket import handler, submit_login
+from tests.support.reflex_socket import sign_in
 
 STORM = 16  # concurrent sign-ins, as the issue says
 EVENT_INTERVAL = 0.05  # each observer: one cheap event every 50 ms at most
@@ -103,27 +101,6 @@ class Probes:
                 self._stop.wait(max(0.0, PING_INTERVAL - (time.perf_counter() - started)))
 
 
-def storm_sign_in(names: list[str], sockets: list[TimedSocket]) -> Callable[[int], float]:
-    """B1's websocket sign-in (submit until the handoff URL, then the handoff), but waiting
-    on each reply instead of polling, so that 16 client threads do not load the machine."""
-
-    def sign_in(index: int) -> float:
-        socket = sockets[index]
-        since = len(socket.messages)
-        form = {"username": names[index], "password": PASSWORD}
-        sent = time.perf_counter()
-        socket.send(handler(LoginState, "submit"), {"form_data": form}, path="/login")
-        socket.wait_for_value("handoff_url", since)
-        took = (time.perf_counter() - sent) * 1000
-        socket.send(handler(AuthState, "finish_handoff"), path="/login")
-        if not socket.sync():
-            raise AssertionError("the server closed the connection")
-        socket.trim()
-        return took
-
-    return sign_in
-
-
 def run(*, smoke: bool) -> Section:
     """Start the app, sign in the observers and the storm's tabs, measure idle, then storm."""
     observers, storm, seconds = (2, 4, 2.0) if smoke else (6, STORM, 12.0)
@@ -133,9 +110,7 @@ def run(*, smoke: bool) -> Section:
         tabs = [stack.enter_context(signed_in_tab(app, name)) for name in names[:observers]]
         stormers = [stack.enter_context(timed_socket(app)) for _ in range(storm)]
         for socket, name in zip(stormers, names[observers:], strict=True):
-            submit_login(socket, name, PASSWORD)  # hydrates the tab; also a warm-up
-            socket.send(handler(AuthState, "finish_handoff"), path="/login")
-            socket.sync()
+            sign_in(socket, name, PASSWORD)  # hydrates the tab; also a warm-up
         with Probes(app.base_url, tabs) as probes:
             time.sleep(1.0)  # warm-up: every observer and the pinger running
             probes.phase = "idle"
@@ -143,7 +118,8 @@ def run(*, smoke: bool) -> Section:
             probes.phase = ""
             time.sleep(0.5)
             probes.phase = "storm"
-            level = drive(storm_sign_in(names[observers:], stormers), storm, seconds, "websocket")
+            storm_sign_in = over_socket(app, names[observers:], list(stormers))
+            level = drive(storm_sign_in, storm, seconds, "websocket")
             probes.phase = ""
         return section(probes.samples, level, observers=observers, seconds=seconds, smoke=smoke)
 
@@ -199,8 +175,8 @@ each fire B3's cheap authenticated event (`AdminOverviewState.refresh` on `/admi
 check) every {EVENT_INTERVAL * 1000:.0f} ms, waiting for each reply; one pinger calls
 `GET /ping` every {PING_INTERVAL * 1000:.0f} ms on a keep-alive connection. After a 1 s
 warm-up they run {seconds:.0f} s idle, then {seconds:.0f} s while {level.concurrency} tabs
-sign in over the websocket back to back (B1's sign-in: the login form's submit until its
-handoff URL, then the handoff; the client threads wait on replies, they do not poll). A
+sign in over the websocket back to back (B1's whole browser sign-in: the form's submit, the
+cookie beacon's GET and the handoff; the client threads wait on replies, they do not poll). A
 sample counts for the phase it started and ended in. {level.per_second:.1f} sign-ins/s
 completed during the storm ({len(level.latencies_ms)} in all, median {sign_in_p50:.0f} ms,
 {level.errors} errors); {samples.errors} probe errors.

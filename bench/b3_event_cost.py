@@ -79,13 +79,6 @@ class TimedSocket(ReflexSocket):
                 self._arrived.wait(0.5)
             return (time.perf_counter() - sent) * 1000
 
-    def wait_for_value(self, var: str, since: int, limit: float = 120.0) -> None:
-        """Wait, without polling, until a reply from the `since`-th on gives `var` a value."""
-        try:
-            self.wait_delta(var, since=since, limit=limit)
-        except (TimeoutError, ConnectionError) as error:
-            raise AssertionError(f"no {var} within {limit} s") from error
-
     def trim(self) -> None:
         """Forget the replies so far, so that long runs do not scan ever longer lists."""
         with self._lock:
