@@ -13,6 +13,7 @@ import reflex as rx
 from nfp_app import routes
 from nfp_app.models import User
 from nfp_app.state.auth import AuthState
+from nfp_app.state.changes import assign_changed
 
 
 class AdminConsoleState(AuthState):
@@ -47,9 +48,7 @@ class AdminConsoleState(AuthState):
             self._admin_checked = False
             self._console_for = None
             return None
-        if not self._admin_checked or self._console_for != self._session_id:
-            self._admin_checked = True
-            self._console_for = self._session_id
+        assign_changed(self, _admin_checked=True, _console_for=self._session_id)
         return user
 
     def _not_admin_redirect(self) -> rx.event.EventSpec | None:

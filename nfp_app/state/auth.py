@@ -14,6 +14,7 @@ from nfp_app.models import User
 from nfp_app.security.cookies import CookieNames, read_cookie
 from nfp_app.services import auth_sessions
 from nfp_app.state import mfa_gate, tabs
+from nfp_app.state.changes import assign_changed
 from nfp_app.state.page_states import page_state_classes
 from nfp_app.state.views import UserView, user_view
 
@@ -99,15 +100,12 @@ class AuthState(rx.State):
 
     async def _remember(self, session_id: int, user: User) -> None:
         await self._switch_session(session_id)
-        # Reflex marks a var dirty on every assignment, equal or not, and then recomputes its
-        # dependants and writes the state back to Redis: on the per-event path, assign changes only.
-        view, mfa_due = user_view(user), await mfa_gate.enrolment_due(user)
-        if self._user != view:
-            self._user = view
-        if self._mfa_due != mfa_due:
-            self._mfa_due = mfa_due
-        if self._checked_by != self.router.session.session_id:
-            self._checked_by = self.router.session.session_id
+        assign_changed(
+            self,
+            _user=user_view(user),
+            _mfa_due=await mfa_gate.enrolment_due(user),
+            _checked_by=self.router.session.session_id,
+        )
         # This worker will sign the tab out the moment the session ends elsewhere.
         tabs.watch(session_id, self.router.session.client_token)
 
@@ -126,8 +124,7 @@ class AuthState(rx.State):
         """Every protected handler starts here: the live user of this tab, restored from the
         cookie when needed, or None with the signed-in state cleared."""
         # The page's own check decides now; a pushed sign-out notice has done its part.
-        if self.signed_out_elsewhere:
-            self.signed_out_elsewhere = False
+        assign_changed(self, signed_out_elsewhere=False)
         # The stored session id counts only on the connection that proved it. Reflex hands the
         # stored state to anyone who connects with its client token, so a new connection (a
         # reload, or a thief with a copied token) must bring the HttpOnly cookie again.
