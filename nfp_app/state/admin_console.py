@@ -45,8 +45,7 @@ class AdminConsoleState(AuthState):
         console page and handler passes this check, so none of them works before enrolment."""
         user = await self._require_login()
         if user is None or not user.is_admin or self._mfa_due:
-            self._admin_checked = False
-            self._console_for = None
+            assign_changed(self, _admin_checked=False, _console_for=None)
             return None
         assign_changed(self, _admin_checked=True, _console_for=self._session_id)
         return user

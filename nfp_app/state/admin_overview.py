@@ -12,6 +12,7 @@ import reflex as rx
 from nfp_app.infra import db
 from nfp_app.services import admin_overview
 from nfp_app.state.admin_console import AdminConsoleState
+from nfp_app.state.changes import assign_changed
 
 ChartPoint = dict[str, str | int]
 
@@ -83,8 +84,7 @@ class AdminOverviewState(AdminConsoleState):
         )
 
     def _clear(self) -> None:
-        self._counters = {}
-        self._chart = []
+        assign_changed(self, _counters={}, _chart=[])
 
     @rx.event
     async def open_page(self):
