@@ -27,6 +27,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, Response, sync_playwright
 
 from bench.harness import Figure, Plot, Section, median, percentile, table
+from tests.support.live_app import own_web_workdir
 from tests.support.prod_app import ROOT, AppProcess, app_env, free_port
 
 BARE_SOURCE = ROOT / "bench" / "bare_app"
@@ -113,13 +114,19 @@ def bare_process(work: Path, root: Path) -> BareApp:
 
 
 def ours_process(work: Path) -> AppProcess:
-    """`reflex run --env prod` of our app on a fresh SQLite file, one worker, no Redis."""
+    """`reflex run --env prod` of our app on a fresh SQLite file, one worker, no Redis.
+
+    It builds in a copy of the checkout's .web: a build bakes in its backend's port, and a
+    rebuilt shared folder would point any other app served from it (the test suite's
+    `live_app`, when the smoke pass runs inside pytest) at this one, and at nothing after.
+    """
     port = free_port()
     env = app_env(
         DATABASE_URL=f"sqlite:///{work / 'b6.db'}",
         SECRET_KEY=secrets.token_urlsafe(48),
         ALLOWED_ORIGINS=f"http://localhost:{port}",
         REFLEX_STATES_WORKDIR=str(work / "states"),
+        REFLEX_WEB_WORKDIR=str(own_web_workdir(work) if checkout_web().is_dir() else work / "web"),
     )
     for name in ("REDIS_URL", "REFLEX_REDIS_URL", "WEB_WORKERS", "GRANIAN_WORKERS"):
         env.pop(name, None)
