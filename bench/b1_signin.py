@@ -7,7 +7,6 @@ Usage: python -m bench.b1_signin [--smoke]
 
 from __future__ import annotations
 
-import argparse
 import os
 import secrets
 import tempfile
@@ -20,7 +19,15 @@ from pathlib import Path
 
 import httpx
 
-from bench.harness import Figure, Plot, Section, median, percentile, table, timed
+from bench.harness import (
+    Figure,
+    Plot,
+    Section,
+    median,
+    percentile,
+    run_from_command_line,
+    timed,
+)
 from nfp_app.infra import db
 from nfp_app.security import passwords
 from nfp_app.state.auth import AuthState
@@ -323,14 +330,5 @@ def run(*, smoke: bool) -> Section:
     )
 
 
-def main() -> None:
-    """Parse arguments, measure, print the table and the details."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--smoke", action="store_true")
-    section = run(smoke=parser.parse_args().smoke)
-    print(table(section.figures))
-    print(section.markdown)
-
-
 if __name__ == "__main__":
-    main()
+    run_from_command_line(run, __doc__)

@@ -10,7 +10,6 @@ Usage: python -m bench.b2_storm [--smoke]
 
 from __future__ import annotations
 
-import argparse
 import os
 import tempfile
 import threading
@@ -23,7 +22,7 @@ import httpx
 
 from bench.b1_signin import PASSWORD, Level, accounts, drive, over_socket, running_app
 from bench.b3_event_cost import CHEAP_EVENT, CHEAP_PATH, TimedSocket, signed_in_tab, timed_socket
-from bench.harness import Figure, Plot, Section, median, percentile, table
+from bench.harness import Figure, Plot, Section, median, percentile, run_from_command_line
 from tests.support.reflex_socket import sign_in
 
 STORM = 16  # concurrent sign-ins, as the issue says
@@ -227,16 +226,5 @@ the pings' p95 stays far below the 100 ms limit.
     )
 
 
-def main() -> None:
-    """Parse arguments, measure, print the table and the details."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--smoke", action="store_true", help="seconds: tiny sizes")
-    args = parser.parse_args()
-    found = run(smoke=args.smoke)
-    print(table(found.figures))
-    print()
-    print(found.markdown)
-
-
 if __name__ == "__main__":
-    main()
+    run_from_command_line(run, __doc__)

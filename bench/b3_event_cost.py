@@ -12,7 +12,6 @@ Usage: python -m bench.b3_event_cost [--smoke]
 
 from __future__ import annotations
 
-import argparse
 import os
 import secrets
 import shutil
@@ -30,7 +29,15 @@ from sqlalchemy import event
 from sqlmodel import Session, col, select
 
 from bench.b1_signin import PASSWORD, accounts
-from bench.harness import Figure, Plot, Section, median, percentile, table, timed
+from bench.harness import (
+    Figure,
+    Plot,
+    Section,
+    median,
+    percentile,
+    run_from_command_line,
+    timed,
+)
 from nfp_app.infra import db
 from nfp_app.models import AuthSession, User
 from nfp_app.state.account import AccountState
@@ -387,16 +394,5 @@ push racing the event) would be honoured only after the cache expired. Not done.
     )
 
 
-def main() -> None:
-    """Parse arguments, measure, print the table and the details."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--smoke", action="store_true", help="seconds: tiny sizes")
-    args = parser.parse_args()
-    found = run(smoke=args.smoke)
-    print(table(found.figures))
-    print()
-    print(found.markdown)
-
-
 if __name__ == "__main__":
-    main()
+    run_from_command_line(run, __doc__)

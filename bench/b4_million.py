@@ -10,7 +10,6 @@ Usage: python -m bench.b4_million [--smoke]
 
 from __future__ import annotations
 
-import argparse
 import random
 import statistics
 import time
@@ -32,7 +31,7 @@ from bench.harness import (
     median,
     now_utc,
     percentile,
-    table,
+    run_from_command_line,
 )
 from nfp_app.infra import db
 from nfp_app.infra.settings import get_settings
@@ -493,18 +492,5 @@ def run(*, smoke: bool) -> Section:
     )
 
 
-def main() -> None:
-    """Parse arguments, measure, print the table and the details."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--smoke", action="store_true", help="2,000 users: seconds, not minutes")
-    args = parser.parse_args()
-    started = time.perf_counter()
-    section = run(smoke=args.smoke)
-    print(table(section.figures))
-    print()
-    print(section.markdown)
-    print(f"\n(took {time.perf_counter() - started:.0f} s)")
-
-
 if __name__ == "__main__":
-    main()
+    run_from_command_line(run, __doc__)

@@ -7,7 +7,6 @@ Usage: python -m bench.b5_rest [--smoke]
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import secrets
@@ -22,7 +21,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.harness import Figure, Plot, Section, percentile, table
+from bench.harness import Figure, Plot, Section, percentile, run_from_command_line
 from nfp_app.infra import db
 from tests.support.postgres_server import postgres_server
 from tests.support.prod_app import AppDidNotStartError, app_env, free_port, prod_app
@@ -330,14 +329,5 @@ def run(*, smoke: bool) -> Section:
     )
 
 
-def main() -> None:
-    """Parse arguments, measure, print the table and the details."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--smoke", action="store_true")
-    section = run(smoke=parser.parse_args().smoke)
-    print(table(section.figures))
-    print(section.markdown)
-
-
 if __name__ == "__main__":
-    main()
+    run_from_command_line(run, __doc__)

@@ -14,7 +14,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable
 from contextlib import ExitStack, suppress
 from pathlib import Path
@@ -25,20 +24,12 @@ from bench.b6_frontend import bare_process, copy_bare_app, ours_process
 from bench.harness import Figure, Plot, Section, median, table
 from nfp_app.infra import db
 from tests.support.postgres_server import postgres_server
-from tests.support.prod_app import ROOT, free_port
+from tests.support.prod_app import ROOT, answers, free_port
 
 CLEAN_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 # What a user's shell would have: no venv, none of this process's app settings; pip's and
 # npm's own configuration (index, certificates, cache) stays.
 KEPT = ("HOME", "LANG", "LC_ALL", "TERM", "TMPDIR", "USER")
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
-            return response.status == 200
-    except OSError:
-        return False
 
 
 def user_env() -> dict[str, str]:
@@ -97,7 +88,7 @@ class CloneRun:
         while time.monotonic() - started < limit:
             if self.process.poll() is not None:
                 raise RuntimeError(f"the clone's app exited:\n{self.log.read_text()[-3000:]}")
-            if (self.backend_only or _answers(login)) and _answers(ping):
+            if (self.backend_only or answers(login)) and answers(ping):
                 return time.monotonic() - started
             time.sleep(0.25)
         raise RuntimeError(f"the clone did not serve in {limit} s:\n{self.log.read_text()[-3000:]}")

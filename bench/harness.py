@@ -144,3 +144,17 @@ class Section:
     figures: list[Figure]
     markdown: str  # how it was measured and the detail table; no heading, no summary table
     plots: list[Plot] = field(default_factory=list)
+
+
+def run_from_command_line(run: Callable[..., Section], description: str | None) -> None:
+    """`python -m bench.bN_name [--smoke]`: measure, print the table and the details."""
+    import argparse  # only the command line needs it
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--smoke", action="store_true", help="seconds, tiny sizes")
+    started = time.perf_counter()
+    section = run(smoke=parser.parse_args().smoke)
+    print(table(section.figures))
+    print()
+    print(section.markdown)
+    print(f"\n(took {time.perf_counter() - started:.0f} s)")

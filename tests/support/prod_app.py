@@ -52,7 +52,8 @@ def app_env(**settings: str) -> dict[str, str]:
     return env
 
 
-def _answers(url: str) -> bool:
+def answers(url: str) -> bool:
+    """Whether the URL answers 200 within 2 s."""
     try:
         with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
             return response.status == 200
@@ -126,7 +127,7 @@ class AppProcess:
             if process.poll() is not None:
                 tail = self.log.read_text()[-4000:]
                 raise AppDidNotStartError(f"the app exited with {process.returncode}:\n{tail}")
-            if _answers(self.ready_url):
+            if answers(self.ready_url):
                 return
             time.sleep(0.2)
         self.kill()
